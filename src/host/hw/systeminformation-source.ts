@@ -1,0 +1,77 @@
+import si from "systeminformation";
+import type { Systeminformation } from "systeminformation";
+import { AlkorError } from "../../model/errors.js";
+
+/**
+ * The systeminformation calls the inventory needs, as a port: the agent
+ * uses the real package, tests and fixed-data machines replay a recording.
+ */
+export interface SystemInfoSource {
+  system(): Promise<Systeminformation.SystemData>;
+  bios(): Promise<Systeminformation.BiosData>;
+  cpu(): Promise<Systeminformation.CpuData>;
+  mem(): Promise<Systeminformation.MemData>;
+  diskLayout(): Promise<Systeminformation.DiskLayoutData[]>;
+  /** Needed beside diskLayout(): it lists disks without a model (virtio, the boot disk) and the partitions' mounts. */
+  blockDevices(): Promise<Systeminformation.BlockDevicesData[]>;
+  networkInterfaces(): Promise<Systeminformation.NetworkInterfacesData[]>;
+}
+
+export type SystemInfoSection = keyof SystemInfoSource;
+
+/** Raw results of each call, as JSON; a section may be missing from a hand-written recording. */
+export type SystemInfoRecording = {
+  [S in SystemInfoSection]?: Awaited<ReturnType<SystemInfoSource[S]>>;
+};
+
+export const systemInfoSections: readonly SystemInfoSection[] = [
+  "system",
+  "bios",
+  "cpu",
+  "mem",
+  "diskLayout",
+  "blockDevices",
+  "networkInterfaces",
+];
+
+export const liveSystemInfo: SystemInfoSource = {
+  system: () => si.system(),
+  bios: () => si.bios(),
+  cpu: () => si.cpu(),
+  mem: () => si.mem(),
+  diskLayout: () => si.diskLayout(),
+  blockDevices: () => si.blockDevices(),
+  networkInterfaces: () => si.networkInterfaces(),
+};
+
+/** Replays a recording; each call returns a fresh copy so callers cannot alter the recording. */
+export function recordedSystemInfo(recording: SystemInfoRecording): SystemInfoSource {
+  function replay<S extends SystemInfoSection>(section: S): () => Promise<NonNullable<SystemInfoRecording[S]>> {
+    return async () => {
+      const value = recording[section];
+      if (value === undefined) {
+        throw new AlkorError("environment_error", `The systeminformation recording has no ${section} section.`, { section });
+      }
+      return structuredClone(value);
+    };
+  }
+  return {
+    system: replay("system"),
+    bios: replay("bios"),
+    cpu: replay("cpu"),
+    mem: replay("mem"),
+    diskLayout: replay("diskLayout"),
+    blockDevices: replay("blockDevices"),
+    networkInterfaces: replay("networkInterfaces"),
+  };
+}
+
+/** Calls every section of a source, for writing fixtures; a failing call leaves its section out. */
+export async function recordSystemInfo(source: SystemInfoSource): Promise<SystemInfoRecording> {
+  const recording: Record<string, unknown> = {};
+  const results = await Promise.allSettled(systemInfoSections.map((section) => source[section]()));
+  results.forEach((result, index) => {
+    if (result.status === "fulfilled") recording[systemInfoSections[index]!] = result.value;
+  });
+  return recording as SystemInfoRecording;
+}
