@@ -1,6 +1,7 @@
 /**
  * Test helper: runs one node's mDNS discovery until SIGTERM and prints pino
- * JSON lines on stdout; each peer found is a line with event "peer".
+ * JSON lines on stdout: each peer found is a line with event "peer", each node
+ * of another cluster heard is a debug line with peerName and peerCluster.
  * It runs only inside the named network namespace given by --netns (PID 1's
  * namespace cannot be read here to compare with), so multicast from tests never
  * reaches the host's network.
