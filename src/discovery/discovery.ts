@@ -60,6 +60,14 @@ export class Discovery implements Service {
     options.mesh.publishToAll(nodeTopic(options.clusterId, options.self.name, "status"), goodbye, true);
   }
 
+  /** Announces this node again, e.g. once its hardware is known. */
+  async updateSelf(self: AnnouncePayload): Promise<void> {
+    this.options.self = self;
+    const announcement = encodePayload("announce", self);
+    await this.options.broker.publish(this.announceTopic(), announcement, true);
+    this.options.mesh.publishToAll(this.announceTopic(), announcement, true);
+  }
+
   /** A broker endpoint found by other means (mDNS). */
   addPeer(endpoint: string): void {
     this.options.mesh.connect(endpoint);

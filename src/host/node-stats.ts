@@ -1,5 +1,5 @@
-import { statfs } from "node:fs/promises";
-import si from "systeminformation";
+import { readFile, statfs } from "node:fs/promises";
+import { AlkorError } from "../model/errors.js";
 
 /** The figures of this node that change while it runs. */
 export interface NodeStats {
@@ -14,18 +14,29 @@ export interface NodeStatsSource {
   sample(): Promise<NodeStats>;
 }
 
+/** MemTotal and MemAvailable from the text of /proc/meminfo (proc(5): values in kB). */
+export function parseMeminfo(text: string): { totalBytes: number; availableBytes: number } {
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB$`, "m").exec(text);
+    if (!match) throw new AlkorError("environment_error", `/proc/meminfo has no ${name} line.`);
+    return Number(match[1]) * 1024;
+  };
+  return { totalBytes: field("MemTotal"), availableBytes: field("MemAvailable") };
+}
+
 /**
- * Live figures: memory from /proc/meminfo (through systeminformation) and
- * disk from the file system holding `storagePath`. Until the storage layer
- * reports its volume group, that file system is the node's storage.
+ * Live figures: memory from /proc/meminfo, disk from the file system holding
+ * `storagePath`. Until the storage layer reports its volume group, that file
+ * system is the node's storage.
  */
 export function liveNodeStats(storagePath: string): NodeStatsSource {
   return {
     async sample() {
-      const [memory, fs] = await Promise.all([si.mem(), statfs(storagePath)]);
+      const [meminfo, fs] = await Promise.all([readFile("/proc/meminfo", "utf8"), statfs(storagePath)]);
+      const memory = parseMeminfo(meminfo);
       return {
-        memoryTotalBytes: memory.total,
-        memoryFreeBytes: memory.available,
+        memoryTotalBytes: memory.totalBytes,
+        memoryFreeBytes: memory.availableBytes,
         diskTotalBytes: fs.blocks * fs.bsize,
         diskFreeBytes: fs.bavail * fs.bsize,
       };

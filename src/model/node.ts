@@ -39,6 +39,7 @@ export const NodeViewSchema = z.object({
   memoryFreeBytes: z.number().int().nonnegative(),
   diskTotalBytes: z.number().int().nonnegative(),
   diskFreeBytes: z.number().int().nonnegative(),
-  hardware: HardwareSummarySchema,
+  /** Null while the node is still reading its hardware. */
+  hardware: HardwareSummarySchema.nullable(),
 });
 export type NodeView = z.infer<typeof NodeViewSchema>;

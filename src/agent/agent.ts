@@ -1,0 +1,223 @@
+import type { Logger } from "pino";
+import { LocalApiServer } from "../api/local/server.js";
+import { Discovery } from "../discovery/discovery.js";
+import { MembershipTable } from "../discovery/membership.js";
+import type { Clock } from "../host/clock.js";
+import type { ProfileFiles } from "../host/hw/profile.js";
+import type { SystemInfoSource } from "../host/hw/systeminformation-source.js";
+import type { NodeStatsSource } from "../host/node-stats.js";
+import type { Random } from "../host/random.js";
+import { HardwareReader } from "../node/hardware-reader.js";
+import { nodeRpcMethods, type NodeRpcMethods } from "../node/rpc-methods.js";
+import { StatsSampler } from "../node/stats-sampler.js";
+import { EmbeddedBroker } from "../transport/broker.js";
+import { DropLog } from "../transport/drop-log.js";
+import { brokerEndpoint } from "../transport/endpoint.js";
+import { Mesh } from "../transport/mesh.js";
+import { TopicRouter, viaLocalBroker } from "../transport/router.js";
+import { RpcEndpoint } from "../transport/rpc.js";
+import { everyNodeTopic, nodeTopic, type AnnouncePayload } from "../transport/topics.js";
+import type { AgentConfig } from "./config.js";
+import { loadOrCreateIdentity, type NodeIdentity } from "./identity.js";
+import { ServiceGroup, type Service } from "./lifecycle.js";
+import { MembershipDirectory } from "./node-directory.js";
+
+/** Everything the agent takes from the world, injected so tests and the simulator can replace it. */
+export interface AgentWorld {
+  clock: Clock;
+  random: Random;
+  log: Logger;
+  hostName: string;
+  version: string;
+  systemInfo: SystemInfoSource;
+  profileFiles: ProfileFiles;
+  profilesDir: string;
+  stats: NodeStatsSource;
+  /** Told when the agent is ready and when it stops (systemd notify); last to start. */
+  readiness?: Service;
+}
+
+const statsIntervalMs = 5000;
+
+/**
+ * alkord: reads who and what this node is, brings up its broker, then the
+ * services that stand on it, in order; stops them in reverse.
+ */
+export class Agent implements Service {
+  readonly name = "agent";
+  private readonly broker: EmbeddedBroker;
+  private group: ServiceGroup | undefined;
+  private identityValue: NodeIdentity | undefined;
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly world: AgentWorld,
+  ) {
+    this.broker = new EmbeddedBroker({
+      address: config.management.address,
+      port: config.management.brokerPort,
+      clusterId: config.clusterId,
+      maxPayloadBytes: config.transport.maxPayloadBytes,
+      log: world.log.child({ component: "broker" }),
+      clock: world.clock,
+    });
+  }
+
+  get identity(): NodeIdentity | undefined {
+    return this.identityValue;
+  }
+
+  get brokerPort(): number {
+    return this.broker.port;
+  }
+
+  async start(): Promise<void> {
+    const { config, world } = this;
+    const { identity, created } = await loadOrCreateIdentity({
+      stateDir: config.stateDir,
+      configuredName: config.nodeName,
+      hostName: world.hostName,
+      clock: world.clock,
+      random: world.random,
+    });
+    this.identityValue = identity;
+    const log = world.log.child({ node: identity.name });
+    log.info({ uuid: identity.uuid, created }, created ? `This node is new: it is now ${identity.name} (${identity.uuid}).` : `This node is ${identity.name} (${identity.uuid}).`);
+
+    await this.broker.start();
+    const self: AnnouncePayload = {
+      clusterId: config.clusterId,
+      uuid: identity.uuid,
+      name: identity.name,
+      version: world.version,
+      address: config.management.address,
+      brokerPort: this.broker.port,
+      hardware: null,
+    };
+    this.group = new ServiceGroup(await this.services(self, log), log);
+    try {
+      await this.group.start();
+    } catch (error) {
+      await this.broker.stop();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.group?.stop();
+    this.group = undefined;
+    await this.broker.stop();
+  }
+
+  private async services(initialSelf: AnnouncePayload, log: Logger): Promise<Service[]> {
+    const { config, world } = this;
+    const { clock, random } = world;
+    let self = initialSelf;
+    const router = new TopicRouter(config.clusterId, config.transport.maxPayloadBytes, new DropLog(log, clock), log);
+    const table = new MembershipTable(self.uuid, config.membership, clock);
+    const stats = new StatsSampler(world.stats, statsIntervalMs, clock, log);
+    let discovery: Discovery | undefined;
+    const mesh = new Mesh({
+      selfName: self.name,
+      selfEndpoint: brokerEndpoint(self.address, self.brokerPort),
+      will: { topic: nodeTopic(config.clusterId, self.name, "status"), payload: Buffer.from(JSON.stringify({ uuid: self.uuid, state: "offline" })) },
+      subscriptions: [
+        everyNodeTopic(config.clusterId, "announce"),
+        everyNodeTopic(config.clusterId, "status"),
+        nodeTopic(config.clusterId, self.name, "reply"),
+      ],
+      reconnectMinMs: config.transport.reconnectMinMs,
+      reconnectMaxMs: config.transport.reconnectMaxMs,
+      clock,
+      random,
+      log,
+      onMessage: (topic, payload, endpoint) => router.dispatch(topic, payload, endpoint),
+      onLinkUp: (endpoint) => discovery?.onLinkUp(endpoint),
+    });
+    const rpc = new RpcEndpoint<NodeRpcMethods>({
+      selfName: self.name,
+      clusterId: config.clusterId,
+      methods: nodeRpcMethods,
+      broker: this.broker,
+      mesh,
+      clock,
+      random,
+      log,
+      defaultTimeoutMs: config.transport.rpcTimeoutMs,
+    });
+    const hardware = new HardwareReader({
+      systemInfo: world.systemInfo,
+      profileFiles: world.profileFiles,
+      profilesDir: world.profilesDir,
+      log,
+      onReport: (report) => {
+        self = { ...self, hardware: report.summary };
+        void discovery?.updateSelf(self);
+      },
+    });
+    rpc.serve({
+      "node.inventory": async () => {
+        const { inventory, profile, profileReason } = await hardware.report();
+        return { inventory, profile, profileReason };
+      },
+    });
+    router.on("rpc", (request, topic) => {
+      if (topic.nodeName === self.name) rpc.handleRequest(request);
+    });
+    router.on("reply", (reply, topic) => {
+      if (topic.nodeName === self.name) rpc.handleReply(reply);
+    });
+    discovery = new Discovery({
+      clusterId: config.clusterId,
+      self,
+      incarnation: random.uuid(),
+      seeds: config.discovery.seeds,
+      heartbeatIntervalMs: config.membership.heartbeatIntervalMs,
+      stats: () => stats.current(),
+      table,
+      mesh,
+      broker: this.broker,
+      router,
+      clock,
+      log,
+    });
+    const inbox = this.inbox(router);
+    const services: Service[] = [stats, inbox, mesh, discovery, hardware];
+    if (config.discovery.mdns) {
+      // Loaded only when enabled: most sites list seeds, and startup time counts.
+      const { MdnsDiscovery } = await import("../discovery/mdns.js");
+      const found = discovery;
+      services.push(
+        new MdnsDiscovery({
+          advertisement: { nodeName: self.name, nodeUuid: self.uuid, clusterId: config.clusterId, address: self.address, port: self.brokerPort },
+          clock,
+          log,
+          onPeer: (peer) => found.addPeer(brokerEndpoint(peer.address, peer.port)),
+          ...(config.discovery.mdnsInterface ? { interface: config.discovery.mdnsInterface } : {}),
+        }),
+      );
+    }
+    const directory = new MembershipDirectory({ self: () => self, stats: () => stats.current(), table, rpc, clock, infoTimeoutMs: config.transport.rpcTimeoutMs });
+    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, log }));
+    services.push({ name: "rpc", start: async () => {}, stop: async () => rpc.close() });
+    if (world.readiness) services.push(world.readiness);
+    return services;
+  }
+
+  /** What peers publish to this node's own broker, routed by the topic map. */
+  private inbox(router: TopicRouter): Service {
+    const { clusterId } = this.config;
+    const unsubscribes: Array<() => Promise<void>> = [];
+    return {
+      name: "inbox",
+      start: async () => {
+        for (const kind of ["announce", "heartbeat", "status", "rpc"] as const) {
+          unsubscribes.push(await this.broker.subscribe(everyNodeTopic(clusterId, kind), (topic, payload) => router.dispatch(topic, payload, viaLocalBroker)));
+        }
+      },
+      stop: async () => {
+        await Promise.all(unsubscribes.splice(0).map((unsubscribe) => unsubscribe()));
+      },
+    };
+  }
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { fsProfileFiles } from "../host/hw/profile-files.js";
+import { workerSystemInfo } from "../host/hw/systeminformation-worker.js";
+import { systemClock } from "../host/clock.js";
+import { processExec } from "../host/exec.js";
+import { liveNodeStats } from "../host/node-stats.js";
+import { cryptoRandom } from "../host/random.js";
+import { asAlkorError } from "../model/errors.js";
+import { Agent } from "./agent.js";
+import { parseAgentConfigText, type AgentConfig } from "./config.js";
+import { createLogger } from "./logger.js";
+import { SystemdNotifier, systemdNotifyTool } from "./systemd-notify.js";
+
+const defaultConfigPath = "/etc/alkor/alkord.json";
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+async function readPackageVersion(): Promise<string> {
+  const text = await readFile(join(packageRoot, "package.json"), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/** The default path may be absent (every setting has a default); a path the operator named may not. */
+async function loadConfig(path: string, explicit: boolean): Promise<AgentConfig> {
+  let text = "";
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (explicit || (error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new Error(`Cannot read the configuration file ${path}: ${(error as Error).message}`);
+    }
+  }
+  return parseAgentConfigText(text, path);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command("alkord")
+    .description("The alkor node agent.")
+    .option("-c, --config <path>", "configuration file", defaultConfigPath)
+    .option("--check-config", "validate the configuration, print it with its defaults and exit")
+    .parse(argv);
+  const options = program.opts<{ config: string; checkConfig?: boolean }>();
+  const config = await loadConfig(options.config, program.getOptionValueSource("config") === "cli");
+  if (options.checkConfig) {
+    process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
+    return;
+  }
+
+  const log = createLogger(config.log.level, { service: "alkord", pid: process.pid });
+  const agent = new Agent(config, {
+    clock: systemClock,
+    random: cryptoRandom,
+    log,
+    hostName: hostname(),
+    version: await readPackageVersion(),
+    systemInfo: workerSystemInfo(),
+    profileFiles: fsProfileFiles,
+    profilesDir: config.profilesDir ?? join(packageRoot, "hw-profiles"),
+    stats: liveNodeStats(config.stateDir),
+    readiness: new SystemdNotifier({ env: process.env, pid: process.pid, clock: systemClock, sender: systemdNotifyTool(processExec), log }),
+  });
+
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    log.info({ signal }, `Received ${signal}; stopping.`);
+    stopping = agent.stop().then(
+      () => {
+        log.info("The agent has stopped.");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, "The agent did not stop cleanly.");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+
+  try {
+    await agent.start();
+  } catch (error) {
+    log.fatal({ err: error }, `The agent could not start: ${asAlkorError(error).message}`);
+    await agent.stop();
+    process.exit(1);
+  }
+  log.info({ brokerPort: agent.brokerPort, controlSocket: config.controlSocket }, "The agent is running.");
+}
+
+main(process.argv).catch((error: unknown) => {
+  process.stderr.write(`alkord: ${asAlkorError(error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, open, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AgentConfig } from "../agent/config.js";
+import { NODES_PATH, NodeListBodySchema } from "../api/local/contract.js";
+import { getJson } from "../cli/endpoint.js";
+import type { NodeView } from "../model/node.js";
+
+const agentMain = join(dirname(fileURLToPath(import.meta.url)), "..", "agent", "main.js");
+
+export interface LocalNode {
+  name: string;
+  address: string;
+  port: number;
+  dir: string;
+  configPath: string;
+  controlSocket: string;
+  logPath: string;
+  process: ChildProcess | undefined;
+}
+
+export interface LocalClusterOptions {
+  /** Where each node gets its directory (config, state, socket, log). */
+  baseDir: string;
+  clusterId: string;
+  count: number;
+  /** The first three octets of the nodes' loopback addresses, e.g. "127.0.10": node i gets .i */
+  addressPrefix: string;
+  port?: number;
+  membership?: Partial<AgentConfig["membership"]>;
+  logLevel?: AgentConfig["log"]["level"];
+  /** Name prefix; nodes are PREFIX1, PREFIX2, ... */
+  namePrefix?: string;
+}
+
+/**
+ * Real alkord processes on this machine, each on its own loopback address with
+ * its own state directory and control socket: the demo, the integration tests
+ * and the discovery benchmark all run the agent this way.
+ */
+export class LocalCluster {
+  readonly nodes: LocalNode[];
+
+  constructor(private readonly options: LocalClusterOptions) {
+    const port = options.port ?? 1883;
+    this.nodes = Array.from({ length: options.count }, (_, index) => {
+      const name = `${options.namePrefix ?? "node"}${index + 1}`;
+      const dir = join(options.baseDir, name);
+      return {
+        name,
+        address: `${options.addressPrefix}.${index + 1}`,
+        port,
+        dir,
+        configPath: join(dir, "alkord.json"),
+        controlSocket: join(dir, "alkord.sock"),
+        logPath: join(dir, "alkord.log"),
+        process: undefined,
+      };
+    });
+  }
+
+  /** Writes every node's config (all seeded with the first node) and starts them all. */
+  async start(): Promise<void> {
+    for (const node of this.nodes) await this.writeConfig(node, this.configFor(node));
+    await Promise.all(this.nodes.map((node) => this.startNode(node.name)));
+  }
+
+  configFor(node: LocalNode, overrides: Partial<AgentConfig> = {}): Record<string, unknown> {
+    const first = this.nodes[0]!;
+    return {
+      clusterId: this.options.clusterId,
+      nodeName: node.name,
+      stateDir: join(node.dir, "state"),
+      controlSocket: node.controlSocket,
+      management: { address: node.address, brokerPort: node.port },
+      discovery: { seeds: [`${first.address}:${first.port}`], mdns: false },
+      ...(this.options.membership ? { membership: this.options.membership } : {}),
+      log: { level: this.options.logLevel ?? "info" },
+      ...overrides,
+    };
+  }
+
+  async writeConfig(node: LocalNode, config: Record<string, unknown>): Promise<void> {
+    await mkdir(node.dir, { recursive: true });
+    await writeFile(node.configPath, `${JSON.stringify(config, null, 2)}\n`);
+  }
+
+  node(name: string): LocalNode {
+    const node = this.nodes.find((candidate) => candidate.name === name);
+    if (!node) throw new Error(`No node ${name} in this local cluster.`);
+    return node;
+  }
+
+  async startNode(name: string): Promise<void> {
+    const node = this.node(name);
+    const log = await open(node.logPath, "a");
+    const child = spawn(process.execPath, [agentMain, "--config", node.configPath], {
+      stdio: ["ignore", log.fd, log.fd],
+    });
+    node.process = child;
+    child.once("exit", () => void log.close());
+    await new Promise<void>((resolve, reject) => {
+      child.once("spawn", resolve);
+      child.once("error", reject);
+    });
+  }
+
+  /** Sends a signal and waits for the process to end (SIGKILL after graceMs). */
+  async stopNode(name: string, signal: NodeJS.Signals = "SIGTERM", graceMs = 10_000): Promise<void> {
+    const child = this.node(name).process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => this.stopNode(node.name)));
+  }
+
+  /** The node list as the named node's agent reports it. */
+  list(name: string): Promise<NodeView[]> {
+    const endpoint = { kind: "unix", socketPath: this.node(name).controlSocket } as const;
+    return getJson(endpoint, NODES_PATH, NodeListBodySchema, 2000).then((body) => body.nodes);
+  }
+
+  /** True when every given node lists exactly `expected` nodes, all alive. */
+  async converged(viewers: readonly string[], expected: readonly string[]): Promise<boolean> {
+    const views = await Promise.all(viewers.map((name) => this.list(name).catch(() => [])));
+    const want = [...expected].sort().join(",");
+    return views.every((nodes) => nodes.filter((n) => n.status === "alive").map((n) => n.name).sort().join(",") === want && nodes.length === expected.length);
+  }
+}

@@ -1,0 +1,146 @@
+import test from "ava";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { startTestServer, type TestServer } from "../api/local/fake-node-directory.js";
+
+const CLI = fileURLToPath(new URL("../../../src/cli/alkor-node.js", import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const { ALKOR_ENDPOINT: _ignored, ...inherited } = process.env;
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...inherited, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
+}
+
+let api: TestServer;
+test.before(async () => {
+  api = await startTestServer();
+});
+test.after.always(async () => {
+  await api?.close();
+});
+
+function endpoint(): string {
+  return `unix:${api.socketPath}`;
+}
+
+test("lists the nodes in name order with Ganeti's default-style columns", async (t) => {
+  const result = await run(["list", "--endpoint", endpoint()]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stderr, "");
+  t.is(
+    result.stdout,
+    [
+      "Node   Role Status CPUs MTotal MFree DTotal DFree Profile",
+      "node1  M    alive     8  16.0G 12.0G   3.9T  3.8T qemu-lab",
+      "node2  C    alive     8  16.0G 12.0G   3.9T  3.8T qemu-lab",
+      "node10 R    dead     16  16.0G  512M   3.9T  3.8T qemu-lab",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("lists only the named nodes, in the order given, with the chosen fields", async (t) => {
+  const result = await run(["list", "-o", "name,ctotal,lastseen", "--endpoint", endpoint(), "node10", "node1"]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "Node   CPUs LastSeen\nnode10   16     42.0\nnode1     8      0.0\n");
+});
+
+test("prints script-friendly lines with --separator and --no-headers, sizes in mebibytes", async (t) => {
+  const result = await run(["list", "--no-headers", "--separator", "|", "-o", "name,mfree,dtotal", "--endpoint", endpoint()]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "node1|12288|4096000\nnode2|12288|4096000\nnode10|512|4096000\n");
+});
+
+test("takes the endpoint from ALKOR_ENDPOINT", async (t) => {
+  const result = await run(["list", "-o", "+version", "--units", "g"], { ALKOR_ENDPOINT: endpoint() });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout, /^Node +Role Status CPUs MTotal MFree DTotal +DFree Profile +Version\nnode1 +M +alive +8 +16\.0 +12\.0 +4000\.0 +3900\.0 qemu-lab 0\.1\.0\n/);
+});
+
+test("prints the agent's nodes as JSON with --json", async (t) => {
+  const result = await run(["list", "--json", "--endpoint", endpoint(), "node2"]);
+  t.is(result.code, 0, result.stderr);
+  const nodes = JSON.parse(result.stdout) as Array<{ name: string; role: string }>;
+  t.deepEqual(nodes.map((node) => [node.name, node.role]), [["node2", "candidate"]]);
+});
+
+test("fails with exit status 1 for an unknown node", async (t) => {
+  const result = await run(["list", "--endpoint", endpoint(), "node1", "nosuch"]);
+  t.is(result.code, 1);
+  t.is(result.stdout, "");
+  t.is(result.stderr, "Unknown node: nosuch.\n");
+});
+
+test("fails with exit status 2 for an unknown field, listing the valid ones", async (t) => {
+  const result = await run(["list", "-o", "name,bogus", "--endpoint", endpoint()]);
+  t.is(result.code, 2);
+  t.is(
+    result.stderr,
+    'error: Unknown output field "bogus". Valid fields: name, role, status, cpus/ctotal, mtotal, mfree, dtotal, dfree, profile, version, address/pip, uuid, lastseen.\n',
+  );
+});
+
+test("fails with exit status 2 for an unknown option, a bad unit, a bad endpoint or no command", async (t) => {
+  for (const args of [["list", "--frob"], ["list", "--units", "x"], ["list", "--endpoint", "relative.sock"], []]) {
+    const result = await run(args);
+    t.is(result.code, 2, args.join(" "));
+    t.not(result.stderr, "", args.join(" "));
+  }
+});
+
+test("fails with exit status 1 and one sentence, no stack trace, when the agent is unreachable", async (t) => {
+  const socketPath = `${api.dir}/nobody-listens.sock`;
+  const result = await run(["list", "--endpoint", `unix:${socketPath}`]);
+  t.is(result.code, 1);
+  t.is(result.stdout, "");
+  t.is(result.stderr, `Cannot reach the alkor agent at unix:${socketPath}: connect ENOENT. Is alkord running? Set ALKOR_ENDPOINT or --endpoint.\n`);
+});
+
+test("prints help with exit status 0", async (t) => {
+  const result = await run(["list", "--help"]);
+  t.is(result.code, 0);
+  t.regex(result.stdout, /^Usage: alkor-node list \[options\] \[nodes\.\.\.\]/);
+});
+
+test("shows a node's details and inventory as gnt-node info does", async (t) => {
+  const result = await run(["info", "node1", "--endpoint", endpoint()]);
+  t.is(result.code, 0, result.stderr);
+  t.true(result.stdout.startsWith("Node name: node1\n  primary ip: 192.0.2.10\n"));
+  t.true(result.stdout.includes("\n  role: master\n  status: alive (this node)\n"));
+  t.true(result.stdout.endsWith("  inventory:\n    cpu:\n      brand: Xeon\n      cores: 4\n    disks:\n      - name: sda\n        sizeBytes: 512\n    nics: []\n"));
+});
+
+test("says why a node's inventory is unavailable", async (t) => {
+  const result = await run(["info", "node10", "--endpoint", endpoint()]);
+  t.is(result.code, 0, result.stderr);
+  t.true(result.stdout.endsWith("  inventory: unavailable (node is dead)\n"));
+});
+
+test("shows every node without names, in name order", async (t) => {
+  const result = await run(["info", "--endpoint", endpoint()]);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(result.stdout.split("\n").filter((line) => line.startsWith("Node name:")), ["Node name: node1", "Node name: node2", "Node name: node10"]);
+});
+
+test("prints node infos as a JSON array with --json", async (t) => {
+  const result = await run(["info", "node2", "--json", "--endpoint", endpoint()]);
+  t.is(result.code, 0, result.stderr);
+  const infos = JSON.parse(result.stdout) as Array<{ node: { name: string }; inventory: unknown; inventoryError: string }>;
+  t.is(infos.length, 1);
+  t.like(infos[0], { node: { name: "node2" }, inventory: null, inventoryError: "node is dead" });
+});
+
+test("fails with exit status 1 and the agent's message for an unknown node's info", async (t) => {
+  const result = await run(["info", "nosuch", "--endpoint", endpoint()]);
+  t.is(result.code, 1);
+  t.is(result.stderr, "Node nosuch is not known to this agent.\n");
+});
