@@ -32,6 +32,10 @@ export interface LocalClusterOptions {
   logLevel?: AgentConfig["log"]["level"];
   /** Name prefix; nodes are PREFIX1, PREFIX2, ... */
   namePrefix?: string;
+  /** Settings every node gets on top of the defaults here (e.g. discovery by mDNS instead of seeds). */
+  configOverrides?: Partial<AgentConfig>;
+  /** A command the agent runs under, e.g. ["ip", "netns", "exec", NS]; it must exec the agent in place. */
+  launcher?: readonly string[];
 }
 
 /**
@@ -77,6 +81,7 @@ export class LocalCluster {
       discovery: { seeds: [`${first.address}:${first.port}`], mdns: false },
       ...(this.options.membership ? { membership: this.options.membership } : {}),
       log: { level: this.options.logLevel ?? "info" },
+      ...this.options.configOverrides,
       ...overrides,
     };
   }
@@ -95,7 +100,8 @@ export class LocalCluster {
   async startNode(name: string): Promise<void> {
     const node = this.node(name);
     const log = await open(node.logPath, "a");
-    const child = spawn(process.execPath, [agentMain, "--config", node.configPath], {
+    const [command, ...args] = [...(this.options.launcher ?? []), process.execPath, agentMain, "--config", node.configPath];
+    const child = spawn(command!, args, {
       stdio: ["ignore", log.fd, log.fd],
     });
     node.process = child;

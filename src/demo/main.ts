@@ -16,7 +16,8 @@ function say(line = ""): void {
  */
 async function main(): Promise<void> {
   const baseDir = process.env.ALKOR_DEMO_DIR ?? join(tmpdir(), "alkor-demo");
-  const cluster = new LocalCluster({ baseDir, clusterId: "demo", count: 3, addressPrefix: "127.0.10" });
+  const addressPrefix = process.env.ALKOR_DEMO_ADDRESS_PREFIX ?? "127.0.10";
+  const cluster = new LocalCluster({ baseDir, clusterId: "demo", count: 3, addressPrefix });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
-  say(`Starting 3 alkor agents (cluster "demo") under ${baseDir} ...`);
+  say(`Starting 3 alkor agents (cluster "demo") on ${addressPrefix}.1-3 under ${baseDir} ...`);
   await cluster.start();
   const names = cluster.nodes.map((node) => node.name);
   const startedAt = Date.now();
