@@ -2,13 +2,16 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalCluster } from "../src/demo/local-cluster.js";
+import { LocalCluster, everyoneSeesAllAlive } from "../src/demo/local-cluster.js";
+import { startInProcessCluster } from "./in-process-cluster.js";
 
 /**
- * Time from start to full membership for 3, 10 and 30 real agents, and the
- * RSS of an idle agent. The machine is shared and noisy, so each figure is
- * printed beside a baseline measured in the same run: the time for the same
- * number of bare Node processes to start, and the RSS of an idle bare Node.
+ * Time from start to full membership for 3, 10 and 30 agents, and the RSS of
+ * an idle agent. The machine is shared and noisy, so each figure is printed
+ * beside a baseline measured in the same run: the time for the same number of
+ * bare Node processes to start, and the RSS of an idle bare Node. Agents run
+ * two ways: as real processes (as on real nodes, but N runtimes share two
+ * cores here) and all in one process (the discovery protocol alone).
  */
 
 const sizes = (process.env.BENCH_SIZES ?? "3,10,30").split(",").map(Number);
@@ -55,15 +58,36 @@ async function agentsConvergeMs(count: number): Promise<{ ms: number; rssKiB: nu
   }
 }
 
-const rows: string[][] = [["agents", "full membership", "bare node start", "ratio", "idle agent RSS", "bare node RSS", "ratio"]];
+async function inProcessConvergeMs(count: number): Promise<number> {
+  const baseDir = await mkdtemp(join(tmpdir(), "alkor-bench-inproc-"));
+  const started = Date.now();
+  const cluster = await startInProcessCluster(count, "127.0.35", baseDir);
+  try {
+    while (!(await everyoneSeesAllAlive(cluster.sockets, cluster.names))) {
+      if (Date.now() - started > timeoutMs) throw new Error(`${count} in-process agents did not converge within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return Date.now() - started;
+  } finally {
+    await cluster.stop();
+    await rm(baseDir, { recursive: true, force: true });
+  }
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rows: string[][] = [
+  ["agents", "membership (processes)", "bare node start", "ratio", "membership (one process)", "idle agent RSS", "bare node RSS", "ratio"],
+];
 for (const count of sizes) {
   const bare = await bareStartMs(count);
+  const inProcessMs = await inProcessConvergeMs(count);
   const agents = await agentsConvergeMs(count);
   rows.push([
     String(count),
-    `${(agents.ms / 1000).toFixed(2)} s`,
-    `${(bare.ms / 1000).toFixed(2)} s`,
+    seconds(agents.ms),
+    seconds(bare.ms),
     (agents.ms / bare.ms).toFixed(2),
+    seconds(inProcessMs),
     `${(agents.rssKiB / 1024).toFixed(1)} MiB`,
     `${(bare.rssKiB / 1024).toFixed(1)} MiB`,
     (agents.rssKiB / bare.rssKiB).toFixed(2),

@@ -121,11 +121,9 @@ export class Agent implements Service {
       selfName: self.name,
       selfEndpoint: brokerEndpoint(self.address, self.brokerPort),
       will: { topic: nodeTopic(config.clusterId, self.name, "status"), payload: Buffer.from(JSON.stringify({ uuid: self.uuid, state: "offline" })) },
-      subscriptions: [
-        everyNodeTopic(config.clusterId, "announce"),
-        everyNodeTopic(config.clusterId, "status"),
-        nodeTopic(config.clusterId, self.name, "reply"),
-      ],
+      // Every node's announcement (retained) to learn the whole cluster from any peer, and
+      // this node's RPC answers. Status and heartbeats count only on this node's own broker.
+      subscriptions: [everyNodeTopic(config.clusterId, "announce"), nodeTopic(config.clusterId, self.name, "reply")],
       reconnectMinMs: config.transport.reconnectMinMs,
       reconnectMaxMs: config.transport.reconnectMaxMs,
       clock,

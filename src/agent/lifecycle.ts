@@ -25,12 +25,12 @@ export class ServiceGroup {
       try {
         await service.start();
       } catch (error) {
-        this.log.error({ service: service.name, err: error }, `Service ${service.name} failed to start; stopping the ones already started.`);
+        this.log.error({ component: service.name, err: error }, `Service ${service.name} failed to start; stopping the ones already started.`);
         await this.stop();
         throw error;
       }
       this.started.push(service);
-      this.log.debug({ service: service.name }, `Service ${service.name} started.`);
+      this.log.debug({ component: service.name }, `Service ${service.name} started.`);
     }
   }
 
@@ -39,9 +39,9 @@ export class ServiceGroup {
       const service = this.started.pop()!;
       try {
         await service.stop();
-        this.log.debug({ service: service.name }, `Service ${service.name} stopped.`);
+        this.log.debug({ component: service.name }, `Service ${service.name} stopped.`);
       } catch (error) {
-        this.log.error({ service: service.name, err: error }, `Service ${service.name} failed to stop cleanly.`);
+        this.log.error({ component: service.name, err: error }, `Service ${service.name} failed to stop cleanly.`);
       }
     }
   }

@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { Command } from "commander";
 import { fsProfileFiles } from "../host/hw/profile-files.js";
-import { workerSystemInfo } from "../host/hw/systeminformation-worker.js";
+import { processSystemInfo } from "../host/hw/systeminformation-process.js";
 import { systemClock } from "../host/clock.js";
 import { processExec } from "../host/exec.js";
 import { liveNodeStats } from "../host/node-stats.js";
@@ -13,16 +12,11 @@ import { cryptoRandom } from "../host/random.js";
 import { asAlkorError } from "../model/errors.js";
 import { Agent } from "./agent.js";
 import { parseAgentConfigText, type AgentConfig } from "./config.js";
+import { findPackageRoot } from "./package-root.js";
 import { createLogger } from "./logger.js";
 import { SystemdNotifier, systemdNotifyTool } from "./systemd-notify.js";
 
 const defaultConfigPath = "/etc/alkor/alkord.json";
-const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-
-async function readPackageVersion(): Promise<string> {
-  const text = await readFile(join(packageRoot, "package.json"), "utf8");
-  return (JSON.parse(text) as { version: string }).version;
-}
 
 /** The default path may be absent (every setting has a default); a path the operator named may not. */
 async function loadConfig(path: string, explicit: boolean): Promise<AgentConfig> {
@@ -51,15 +45,16 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const log = createLogger(config.log.level, { service: "alkord", pid: process.pid });
+  const alkorPackage = findPackageRoot(import.meta.url);
   const agent = new Agent(config, {
     clock: systemClock,
     random: cryptoRandom,
     log,
     hostName: hostname(),
-    version: await readPackageVersion(),
-    systemInfo: workerSystemInfo(),
+    version: alkorPackage.version,
+    systemInfo: processSystemInfo(),
     profileFiles: fsProfileFiles,
-    profilesDir: config.profilesDir ?? join(packageRoot, "hw-profiles"),
+    profilesDir: config.profilesDir ?? join(alkorPackage.root, "hw-profiles"),
     stats: liveNodeStats(config.stateDir),
     readiness: new SystemdNotifier({ env: process.env, pid: process.pid, clock: systemClock, sender: systemdNotifyTool(processExec), log }),
   });

@@ -7,7 +7,8 @@ import { NODES_PATH, NodeListBodySchema } from "../api/local/contract.js";
 import { getJson } from "../cli/endpoint.js";
 import type { NodeView } from "../model/node.js";
 
-const agentMain = join(dirname(fileURLToPath(import.meta.url)), "..", "agent", "main.js");
+// The bundle that `make build` makes from agent/main.ts: what ships and what runs.
+const agentMain = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bundle", "alkord.js");
 
 export interface LocalNode {
   name: string;
@@ -129,14 +130,23 @@ export class LocalCluster {
 
   /** The node list as the named node's agent reports it. */
   list(name: string): Promise<NodeView[]> {
-    const endpoint = { kind: "unix", socketPath: this.node(name).controlSocket } as const;
-    return getJson(endpoint, NODES_PATH, NodeListBodySchema, 2000).then((body) => body.nodes);
+    return listNodes(this.node(name).controlSocket);
   }
 
   /** True when every given node lists exactly `expected` nodes, all alive. */
-  async converged(viewers: readonly string[], expected: readonly string[]): Promise<boolean> {
-    const views = await Promise.all(viewers.map((name) => this.list(name).catch(() => [])));
-    const want = [...expected].sort().join(",");
-    return views.every((nodes) => nodes.filter((n) => n.status === "alive").map((n) => n.name).sort().join(",") === want && nodes.length === expected.length);
+  converged(viewers: readonly string[], expected: readonly string[]): Promise<boolean> {
+    return everyoneSeesAllAlive(viewers.map((name) => this.node(name).controlSocket), expected);
   }
+}
+
+/** The node list as the agent behind a control socket reports it. */
+export function listNodes(controlSocket: string): Promise<NodeView[]> {
+  return getJson({ kind: "unix", socketPath: controlSocket }, NODES_PATH, NodeListBodySchema, 2000).then((body) => body.nodes);
+}
+
+/** True when the agent behind each socket lists exactly `expected` nodes, all alive. */
+export async function everyoneSeesAllAlive(controlSockets: readonly string[], expected: readonly string[]): Promise<boolean> {
+  const views = await Promise.all(controlSockets.map((socket) => listNodes(socket).catch(() => [])));
+  const want = [...expected].sort().join(",");
+  return views.every((nodes) => nodes.length === expected.length && nodes.filter((n) => n.status === "alive").map((n) => n.name).sort().join(",") === want);
 }

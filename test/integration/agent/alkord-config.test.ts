@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import test from "ava";
 
 const run = promisify(execFile);
-const alkord = join(process.cwd(), "dist", "src", "agent", "main.js");
+const alkord = join(process.cwd(), "dist", "bundle", "alkord.js");
 
 async function configFile(t: { teardown(fn: () => Promise<void>): void }, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "alkor-config-"));

@@ -1,0 +1,43 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { AlkorError } from "../../model/errors.js";
+import { recordedSystemInfo, type SystemInfoRecording, type SystemInfoSource } from "./systeminformation-source.js";
+
+const reader = fileURLToPath(new URL("./systeminformation-reader.js", import.meta.url));
+const readTimeoutMs = 120_000;
+
+/**
+ * systeminformation runs some of its tools synchronously (execSync) and forks
+ * many more; inside the agent that would stall heartbeats and the broker and
+ * keep the memory it used. This source reads everything once in a short-lived
+ * child process at the lowest CPU priority and replays that reading.
+ */
+export function processSystemInfo(): SystemInfoSource {
+  let reading: Promise<SystemInfoSource> | undefined;
+  const source = (): Promise<SystemInfoSource> => (reading ??= readInChild().then(recordedSystemInfo));
+  return {
+    system: async () => (await source()).system(),
+    bios: async () => (await source()).bios(),
+    cpu: async () => (await source()).cpu(),
+    mem: async () => (await source()).mem(),
+    diskLayout: async () => (await source()).diskLayout(),
+    blockDevices: async () => (await source()).blockDevices(),
+    networkInterfaces: async () => (await source()).networkInterfaces(),
+  };
+}
+
+function readInChild(): Promise<SystemInfoRecording> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [reader], { timeout: readTimeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new AlkorError("environment_error", `Reading the hardware failed: ${stderr.trim() || error.message}`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout) as SystemInfoRecording);
+      } catch {
+        reject(new AlkorError("environment_error", "The hardware reader printed something other than JSON."));
+      }
+    });
+  });
+}
