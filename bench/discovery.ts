@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LocalCluster, everyoneSeesAllAlive } from "../src/demo/local-cluster.js";
+import { LocalCluster, waitUntilAllSeeAll } from "../src/demo/local-cluster.js";
 import { startInProcessCluster } from "./in-process-cluster.js";
 
 /**
@@ -42,11 +42,7 @@ async function agentsConvergeMs(count: number): Promise<{ ms: number; rssKiB: nu
   try {
     const started = Date.now();
     await cluster.start();
-    const names = cluster.nodes.map((node) => node.name);
-    while (!(await cluster.converged(names, names))) {
-      if (Date.now() - started > timeoutMs) throw new Error(`${count} agents did not converge within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntilAllSeeAll(cluster.nodes.map((node) => node.controlSocket), cluster.nodes.map((node) => node.name), { timeoutMs });
     const ms = Date.now() - started;
     // Idle: a few heartbeat rounds after convergence.
     await new Promise((resolve) => setTimeout(resolve, 5000));
@@ -63,10 +59,7 @@ async function inProcessConvergeMs(count: number): Promise<number> {
   const started = Date.now();
   const cluster = await startInProcessCluster(count, "127.0.35", baseDir);
   try {
-    while (!(await everyoneSeesAllAlive(cluster.sockets, cluster.names))) {
-      if (Date.now() - started > timeoutMs) throw new Error(`${count} in-process agents did not converge within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitUntilAllSeeAll(cluster.sockets, cluster.names, { timeoutMs });
     return Date.now() - started;
   } finally {
     await cluster.stop();

@@ -121,9 +121,10 @@ export class Agent implements Service {
       selfName: self.name,
       selfEndpoint: brokerEndpoint(self.address, self.brokerPort),
       will: { topic: nodeTopic(config.clusterId, self.name, "status"), payload: Buffer.from(JSON.stringify({ uuid: self.uuid, state: "offline" })) },
-      // Every node's announcement (retained) to learn the whole cluster from any peer, and
-      // this node's RPC answers. Status and heartbeats count only on this node's own broker.
-      subscriptions: [everyNodeTopic(config.clusterId, "announce"), nodeTopic(config.clusterId, self.name, "reply")],
+      // This node's RPC answers everywhere; every node's announcement (retained) from the
+      // bootstrap peers. Status and heartbeats count only on this node's own broker.
+      subscriptions: [nodeTopic(config.clusterId, self.name, "reply")],
+      bootstrapSubscriptions: [everyNodeTopic(config.clusterId, "announce")],
       reconnectMinMs: config.transport.reconnectMinMs,
       reconnectMaxMs: config.transport.reconnectMaxMs,
       clock,

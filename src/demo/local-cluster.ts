@@ -150,3 +150,28 @@ export async function everyoneSeesAllAlive(controlSockets: readonly string[], ex
   const want = [...expected].sort().join(",");
   return views.every((nodes) => nodes.length === expected.length && nodes.filter((n) => n.status === "alive").map((n) => n.name).sort().join(",") === want);
 }
+
+/**
+ * Waits until the agent behind each socket has listed all `expected` nodes
+ * alive, asking only the agents not yet there: polling thirty agents over and
+ * over would load the very machine whose convergence is measured.
+ * Returns the milliseconds waited; rejects after timeoutMs.
+ */
+export async function waitUntilAllSeeAll(
+  controlSockets: readonly string[],
+  expected: readonly string[],
+  { timeoutMs, pollMs = 200 }: { timeoutMs: number; pollMs?: number },
+): Promise<number> {
+  const started = Date.now();
+  let pending = [...controlSockets];
+  while (pending.length > 0) {
+    const done = await Promise.all(pending.map((socket) => everyoneSeesAllAlive([socket], expected)));
+    pending = pending.filter((_, index) => !done[index]);
+    if (pending.length === 0) break;
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`${pending.length} of ${controlSockets.length} agents did not see all ${expected.length} nodes alive within ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return Date.now() - started;
+}

@@ -28,9 +28,11 @@ export interface DiscoveryOptions {
 
 /**
  * Finds the cluster's nodes and keeps hearing them. This node's announcement
- * is retained on its own broker and on every broker it links to, so whoever
- * links to any one node learns all the others; heartbeats go straight to
- * every peer's broker and drive the membership table.
+ * is retained on its own broker and on every broker it links to. A node reads
+ * every retained announcement from its bootstrap peers (seeds, mDNS) and
+ * links to each node found there; each of those then hears of it on its own
+ * broker, where its announcement arrives. Heartbeats go straight to every
+ * peer's broker and drive the membership table.
  */
 export class Discovery implements Service {
   readonly name = "discovery";
@@ -48,7 +50,7 @@ export class Discovery implements Service {
   async start(): Promise<void> {
     const { options } = this;
     await options.broker.publish(this.announceTopic(), encodePayload("announce", options.self), true);
-    for (const seed of options.seeds) options.mesh.connect(seed);
+    for (const seed of options.seeds) options.mesh.connect(seed, true);
     this.heartbeatTimer = options.clock.every(options.heartbeatIntervalMs, () => this.beat());
   }
 
@@ -70,7 +72,7 @@ export class Discovery implements Service {
 
   /** A broker endpoint found by other means (mDNS). */
   addPeer(endpoint: string): void {
-    this.options.mesh.connect(endpoint);
+    this.options.mesh.connect(endpoint, true);
   }
 
   /** A link came up: leave our announcement and online status on that broker. */
@@ -79,7 +81,8 @@ export class Discovery implements Service {
     options.mesh.publishVia(endpoint, this.announceTopic(), encodePayload("announce", options.self), true);
     const online = encodePayload("status", { uuid: options.self.uuid, state: "online" });
     options.mesh.publishVia(endpoint, nodeTopic(options.clusterId, options.self.name, "status"), online, true);
-    this.sendHeartbeat();
+    // One heartbeat at once on the new link only, so the peer need not wait a whole interval.
+    options.mesh.publishVia(endpoint, this.heartbeatTopic(), this.heartbeat(), false);
   }
 
   private announceTopic(): string {
@@ -123,16 +126,23 @@ export class Discovery implements Service {
   }
 
   private sendHeartbeat(): void {
+    this.options.mesh.publishToAll(this.heartbeatTopic(), this.heartbeat(), false);
+  }
+
+  private heartbeatTopic(): string {
+    return nodeTopic(this.options.clusterId, this.options.self.name, "heartbeat");
+  }
+
+  private heartbeat(): Buffer {
     const { options } = this;
     const stats = options.stats();
-    const heartbeat: HeartbeatPayload = {
+    return encodePayload("heartbeat", {
       uuid: options.self.uuid,
       incarnation: options.incarnation,
       seq: this.seq++,
       memoryFreeBytes: stats.memoryFreeBytes,
       diskTotalBytes: stats.diskTotalBytes,
       diskFreeBytes: stats.diskFreeBytes,
-    };
-    options.mesh.publishToAll(nodeTopic(options.clusterId, options.self.name, "heartbeat"), encodePayload("heartbeat", heartbeat), false);
+    });
   }
 }

@@ -10,7 +10,15 @@ export interface MeshOptions {
   /** This node's own broker, never linked to. */
   selfEndpoint: string;
   will: { topic: string; payload: Buffer };
+  /** Subscribed on every link. */
   subscriptions: readonly string[];
+  /**
+   * Subscribed as well on links to bootstrap brokers (seeds, mDNS answers):
+   * what a node needs from the first peer it finds, e.g. every retained
+   * announcement. Links found from those announcements do without, which
+   * keeps a cluster's start from fanning every announcement out N² times.
+   */
+  bootstrapSubscriptions: readonly string[];
   reconnectMinMs: number;
   reconnectMaxMs: number;
   clock: Clock;
@@ -45,7 +53,7 @@ export class Mesh implements Service {
   }
 
   /** Links to a broker unless already linked (idempotent). */
-  connect(endpoint: string): void {
+  connect(endpoint: string, bootstrap = false): void {
     if (this.stopped || endpoint === this.options.selfEndpoint || this.links.has(endpoint)) return;
     const { options } = this;
     const onMessage: MessageHandler = (topic, payload) => options.onMessage(topic, payload, endpoint);
@@ -53,7 +61,7 @@ export class Mesh implements Service {
       endpoint,
       clientId: `${options.selfName}-${options.random.uuid().slice(0, 8)}`,
       will: options.will,
-      subscriptions: options.subscriptions,
+      subscriptions: bootstrap ? [...options.subscriptions, ...options.bootstrapSubscriptions] : options.subscriptions,
       reconnectMinMs: options.reconnectMinMs,
       reconnectMaxMs: options.reconnectMaxMs,
       clock: options.clock,

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import { AlkorError } from "../../model/errors.js";
 import { recordedSystemInfo, type SystemInfoRecording, type SystemInfoSource } from "./systeminformation-source.js";
@@ -10,7 +11,8 @@ const readTimeoutMs = 120_000;
  * systeminformation runs some of its tools synchronously (execSync) and forks
  * many more; inside the agent that would stall heartbeats and the broker and
  * keep the memory it used. This source reads everything once in a short-lived
- * child process at the lowest CPU priority and replays that reading.
+ * child process at the lowest CPU priority (heartbeats come first; the tools
+ * it runs inherit the priority) and replays that reading.
  */
 export function processSystemInfo(): SystemInfoSource {
   let reading: Promise<SystemInfoSource> | undefined;
@@ -28,7 +30,7 @@ export function processSystemInfo(): SystemInfoSource {
 
 function readInChild(): Promise<SystemInfoRecording> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [reader], { timeout: readTimeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [reader], { timeout: readTimeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         reject(new AlkorError("environment_error", `Reading the hardware failed: ${stderr.trim() || error.message}`));
         return;
@@ -39,5 +41,6 @@ function readInChild(): Promise<SystemInfoRecording> {
         reject(new AlkorError("environment_error", "The hardware reader printed something other than JSON."));
       }
     });
+    if (child.pid !== undefined) setPriority(child.pid, 19);
   });
 }

@@ -29,6 +29,7 @@ async function startNode(name: string) {
     selfEndpoint: brokerEndpoint("127.0.0.1", broker.port),
     will: { topic: nodeTopic(clusterId, name, "status"), payload: Buffer.from("{}") },
     subscriptions: [nodeTopic(clusterId, name, "reply")],
+    bootstrapSubscriptions: [],
     reconnectMinMs: 50,
     reconnectMaxMs: 500,
     clock: systemClock,
