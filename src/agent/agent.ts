@@ -156,7 +156,7 @@ export class Agent implements Service {
     });
     rpc.serve({
       "node.inventory": async () => {
-        const { inventory, profile, profileReason } = await hardware.report();
+        const { inventory, profile, profileReason } = hardware.report();
         return { inventory, profile, profileReason };
       },
     });

@@ -4,6 +4,7 @@ import { collectInventory, type Inventory } from "../host/hw/inventory.js";
 import { loadProfiles, matchProfile, type HardwareProfile, type ProfileFiles } from "../host/hw/profile.js";
 import { summarizeHardware } from "../host/hw/summary.js";
 import type { SystemInfoSource } from "../host/hw/systeminformation-source.js";
+import { AlkorError } from "../model/errors.js";
 import type { HardwareSummary } from "../model/hardware.js";
 
 export interface HardwareReport {
@@ -28,25 +29,31 @@ export interface HardwareReaderOptions {
  */
 export class HardwareReader implements Service {
   readonly name = "hardware";
-  private reading: Promise<HardwareReport> | undefined;
+  private state: { kind: "reading" } | { kind: "read"; report: HardwareReport } | { kind: "failed"; reason: string } = { kind: "reading" };
 
   constructor(private readonly options: HardwareReaderOptions) {}
 
-  /** The report, once read; rejects with the reason when reading failed. */
-  report(): Promise<HardwareReport> {
-    if (!this.reading) return Promise.reject(new Error("The hardware reader has not started."));
-    return this.reading;
+  /** The report once read; a coded error while reading (try again) or after a failure. */
+  report(): HardwareReport {
+    const { state } = this;
+    if (state.kind === "read") return state.report;
+    if (state.kind === "reading") throw new AlkorError("wrong_state", "This node is still reading its hardware; try again in a few seconds.");
+    throw new AlkorError("environment_error", `Reading this node's hardware failed: ${state.reason}`);
   }
 
   async start(): Promise<void> {
     const { options } = this;
-    this.reading = this.read();
-    this.reading.then(
+    this.read().then(
       (report) => {
+        this.state = { kind: "read", report };
         options.log.info({ profile: report.profile.name, reason: report.profileReason }, `The hardware matches profile ${report.profile.name}.`);
         options.onReport(report);
       },
-      (error: unknown) => options.log.error({ err: error }, `Reading this node's hardware failed: ${(error as Error).message}`),
+      (error: unknown) => {
+        const reason = (error as Error).message;
+        this.state = { kind: "failed", reason };
+        options.log.error({ err: error }, `Reading this node's hardware failed: ${reason}`);
+      },
     );
   }
 

@@ -56,7 +56,7 @@ test.serial("alkor-node list on each node shows all three alive with their hardw
   await waitFor("every node's hardware to be announced", async () => {
     const views = await Promise.all(names.map((name) => cluster.list(name)));
     return views.every((nodes) => nodes.every((node) => node.hardware !== null));
-  });
+  }, { timeoutMs: 30_000 });
   for (const viewer of names) {
     const output = await cliList(viewer, "-o", "name,status,profile", "--no-headers", "--separator", "|");
     t.deepEqual(output.trim().split("\n"), names.map((name) => `${name}|alive|generic`), `as seen from ${viewer}`);
