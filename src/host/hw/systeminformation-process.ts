@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { setPriority } from "node:os";
 import { fileURLToPath } from "node:url";
 import { AlkorError } from "../../model/errors.js";
-import { recordedSystemInfo, type SystemInfoRecording, type SystemInfoSource } from "./systeminformation-source.js";
+import { lazySystemInfo, recordedSystemInfo, type SystemInfoRecording, type SystemInfoSource } from "./systeminformation-source.js";
 
 const reader = fileURLToPath(new URL("./systeminformation-reader.js", import.meta.url));
 const readTimeoutMs = 120_000;
@@ -15,17 +15,7 @@ const readTimeoutMs = 120_000;
  * it runs inherit the priority) and replays that reading.
  */
 export function processSystemInfo(): SystemInfoSource {
-  let reading: Promise<SystemInfoSource> | undefined;
-  const source = (): Promise<SystemInfoSource> => (reading ??= readInChild().then(recordedSystemInfo));
-  return {
-    system: async () => (await source()).system(),
-    bios: async () => (await source()).bios(),
-    cpu: async () => (await source()).cpu(),
-    mem: async () => (await source()).mem(),
-    diskLayout: async () => (await source()).diskLayout(),
-    blockDevices: async () => (await source()).blockDevices(),
-    networkInterfaces: async () => (await source()).networkInterfaces(),
-  };
+  return lazySystemInfo(async () => recordedSystemInfo(await readInChild()));
 }
 
 function readInChild(): Promise<SystemInfoRecording> {

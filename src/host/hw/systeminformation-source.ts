@@ -33,18 +33,16 @@ export const systemInfoSections: readonly SystemInfoSection[] = [
   "networkInterfaces",
 ];
 
-/** The package is loaded on first use: the agent should not pay for it before it joins the mesh. */
-export const loadSysteminformation = () => import("systeminformation").then((module) => module.default);
+/** A source whose calls wait for another source, made once on first use. */
+export function lazySystemInfo(make: () => Promise<SystemInfoSource>): SystemInfoSource {
+  let made: Promise<SystemInfoSource> | undefined;
+  const source = (): Promise<SystemInfoSource> => (made ??= make());
+  const calls = systemInfoSections.map((section) => [section, async () => (await source())[section]()]);
+  return Object.fromEntries(calls) as SystemInfoSource;
+}
 
-export const liveSystemInfo: SystemInfoSource = {
-  system: async () => (await loadSysteminformation()).system(),
-  bios: async () => (await loadSysteminformation()).bios(),
-  cpu: async () => (await loadSysteminformation()).cpu(),
-  mem: async () => (await loadSysteminformation()).mem(),
-  diskLayout: async () => (await loadSysteminformation()).diskLayout(),
-  blockDevices: async () => (await loadSysteminformation()).blockDevices(),
-  networkInterfaces: async () => (await loadSysteminformation()).networkInterfaces(),
-};
+/** The package itself, loaded on first use: the agent should not pay for it before it joins the mesh. */
+export const liveSystemInfo: SystemInfoSource = lazySystemInfo(async () => (await import("systeminformation")).default);
 
 /** Replays a recording; each call returns a fresh copy so callers cannot alter the recording. */
 export function recordedSystemInfo(recording: SystemInfoRecording): SystemInfoSource {
