@@ -45,6 +45,10 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const log = createLogger(config.log.level, { service: "alkord", pid: process.pid });
+  // The notifier keeps its own copy: with NotifyAccess=all, a process the agent starts
+  // (the hardware reader, host tools) must not be able to speak to systemd for it.
+  const systemdEnv = { ...process.env };
+  for (const name of ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]) delete process.env[name];
   const alkorPackage = findPackageRoot(import.meta.url);
   const agent = new Agent(config, {
     clock: systemClock,
@@ -56,7 +60,7 @@ async function main(argv: string[]): Promise<void> {
     profileFiles: fsProfileFiles,
     profilesDir: config.profilesDir ?? join(alkorPackage.root, "hw-profiles"),
     stats: liveNodeStats(config.stateDir),
-    readiness: new SystemdNotifier({ env: process.env, pid: process.pid, clock: systemClock, sender: systemdNotifyTool(processExec), log }),
+    readiness: new SystemdNotifier({ env: systemdEnv, pid: process.pid, clock: systemClock, sender: systemdNotifyTool(processExec), log }),
   });
 
   let stopping: Promise<void> | undefined;

@@ -1,41 +1,11 @@
 import test from "ava";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { processExec } from "../../../src/host/exec.js";
 import { systemdNotifyTool } from "../../../src/agent/systemd-notify.js";
+import { startNotifyReceiver as startReceiver } from "../../helpers/notify-receiver.js";
 import { waitFor } from "../../helpers/wait.js";
-
-/**
- * A real unix datagram receiver standing in for systemd. Python is used
- * because Node itself cannot bind one. It prints "ready" once bound, then
- * every datagram as one JSON line; the file descriptor systemd-notify passes
- * with BARRIER=1 is dropped unread, which closes it and releases the barrier.
- */
-const receiverScript = `
-import json, socket, sys
-address = sys.argv[1]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("\\0" + address[1:] if address.startswith("@") else address)
-print("ready", flush=True)
-while True:
-    print(json.dumps(s.recv(65536).decode()), flush=True)
-`;
-
-async function startReceiver(t: { teardown(fn: () => void): void }, address: string): Promise<string[]> {
-  const child = spawn("python3", ["-c", receiverScript, address], { stdio: ["ignore", "pipe", "inherit"] });
-  t.teardown(() => child.kill());
-  const lines: string[] = [];
-  let ready = false;
-  createInterface({ input: child.stdout }).on("line", (line) => {
-    if (line === "ready") ready = true;
-    else lines.push(JSON.parse(line) as string);
-  });
-  await waitFor("the datagram receiver to bind", () => ready);
-  return lines;
-}
 
 test("READY=1 and a status reach a real unix datagram socket through systemd-notify", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "alkor-notify-"));
