@@ -12,12 +12,15 @@ node_modules/.deps-done: package.json package-lock.json scripts/deps.sh
 	scripts/deps.sh
 	touch $@
 
-# tsc for everything; alkord itself also as one esbuild bundle, which starts in
-# half the CPU time and memory of ~500 separate modules (this is what runs).
+# tsc for everything; alkord itself also as one esbuild bundle (this is what
+# runs): one file starts in half the CPU time of ~500 modules, and without
+# the whitespace V8 keeps 3 MB less source in memory. Names are kept for
+# stack traces; the source map is beside it.
 build: deps
 	tsc -p tsconfig.json
 	esbuild alkord=dist/src/agent/main.js systeminformation-reader=dist/src/host/hw/systeminformation-reader.js \
 	  --bundle --platform=node --format=esm --target=node20 --outdir=dist/bundle --log-level=warning \
+	  --minify-whitespace --minify-syntax --sourcemap \
 	  --banner:js="import { createRequire as alkorCreateRequire } from 'node:module'; const require = alkorCreateRequire(import.meta.url);"
 
 # unit + sim (in-process, parallel) then integration (real processes, one file at a time)

@@ -7,8 +7,8 @@ import { NODES_PATH, NodeListBodySchema } from "../api/local/contract.js";
 import { getJson } from "../cli/endpoint.js";
 import type { NodeView } from "../model/node.js";
 
-// The bundle that `make build` makes from agent/main.ts: what ships and what runs.
-const agentMain = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bundle", "alkord.js");
+// bin/alkord runs the bundle `make build` makes from agent/main.ts: what ships and what runs.
+const alkord = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "alkord");
 
 export interface LocalNode {
   name: string;
@@ -35,7 +35,7 @@ export interface LocalClusterOptions {
   namePrefix?: string;
   /** Settings every node gets on top of the defaults here (e.g. discovery by mDNS instead of seeds). */
   configOverrides?: Partial<AgentConfig>;
-  /** A command the agent runs under, e.g. ["ip", "netns", "exec", NS]; it must exec the agent in place. */
+  /** A command bin/alkord runs under, e.g. ["ip", "netns", "exec", NS]; it must exec it in place. */
   launcher?: readonly string[];
 }
 
@@ -101,7 +101,7 @@ export class LocalCluster {
   async startNode(name: string): Promise<void> {
     const node = this.node(name);
     const log = await open(node.logPath, "a");
-    const [command, ...args] = [...(this.options.launcher ?? []), process.execPath, agentMain, "--config", node.configPath];
+    const [command, ...args] = [...(this.options.launcher ?? []), alkord, "--config", node.configPath];
     const child = spawn(command!, args, {
       stdio: ["ignore", log.fd, log.fd],
     });

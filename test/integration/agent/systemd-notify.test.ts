@@ -6,7 +6,7 @@ import test from "ava";
 import { startNotifyReceiver } from "../../helpers/notify-receiver.js";
 import { waitFor } from "../../helpers/wait.js";
 
-const alkord = join(process.cwd(), "dist", "bundle", "alkord.js");
+const alkord = join(process.cwd(), "bin", "alkord");
 
 test("under systemd, alkord says READY=1 when up, pings the watchdog at half its period and says STOPPING=1 on SIGTERM", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "alkor-sdnotify-"));
@@ -16,7 +16,7 @@ test("under systemd, alkord says READY=1 when up, pings the watchdog at half its
   const config = join(dir, "alkord.json");
   await writeFile(config, JSON.stringify({ clusterId: "sd", nodeName: "sd1", stateDir: join(dir, "state"), controlSocket: join(dir, "alkord.sock"), management: { address: "127.0.25.1", brokerPort: 1883 } }));
 
-  const agent = spawn(process.execPath, [alkord, "--config", config], {
+  const agent = spawn(alkord, ["--config", config], {
     env: { ...process.env, NOTIFY_SOCKET: socket, WATCHDOG_USEC: "600000" },
     stdio: "ignore",
   });
