@@ -18,7 +18,7 @@ import { TopicRouter, viaLocalBroker } from "../transport/router.js";
 import { RpcEndpoint } from "../transport/rpc.js";
 import { everyNodeTopic, nodeTopic, type AnnouncePayload } from "../transport/topics.js";
 import type { AgentConfig } from "./config.js";
-import { loadOrCreateIdentity, type NodeIdentity } from "./identity.js";
+import { loadOrCreateIdentity } from "./identity.js";
 import { ServiceGroup, type Service } from "./lifecycle.js";
 import { MembershipDirectory } from "./node-directory.js";
 
@@ -47,7 +47,6 @@ export class Agent implements Service {
   readonly name = "agent";
   private readonly broker: EmbeddedBroker;
   private group: ServiceGroup | undefined;
-  private identityValue: NodeIdentity | undefined;
 
   constructor(
     private readonly config: AgentConfig,
@@ -63,10 +62,6 @@ export class Agent implements Service {
     });
   }
 
-  get identity(): NodeIdentity | undefined {
-    return this.identityValue;
-  }
-
   get brokerPort(): number {
     return this.broker.port;
   }
@@ -80,7 +75,6 @@ export class Agent implements Service {
       clock: world.clock,
       random: world.random,
     });
-    this.identityValue = identity;
     const log = world.log.child({ node: identity.name });
     log.info({ uuid: identity.uuid, created }, created ? `This node is new: it is now ${identity.name} (${identity.uuid}).` : `This node is ${identity.name} (${identity.uuid}).`);
 

@@ -29,7 +29,3 @@ export const systemClock: Clock = {
   },
 };
 
-/** Resolves after ms on the given clock. */
-export function sleep(clock: Clock, ms: number): Promise<void> {
-  return new Promise((resolve) => clock.after(ms, resolve));
-}

@@ -26,9 +26,4 @@ export class DropLog {
     this.windows.set(kind, { startedAt: now, suppressed: 0 });
     this.log.warn({ ...fields, drop: kind, suppressedSinceLast: suppressed }, message);
   }
-
-  /** Total drops of a kind seen and not logged in the current window (for tests and metrics). */
-  suppressed(kind: string): number {
-    return this.windows.get(kind)?.suppressed ?? 0;
-  }
 }

@@ -22,7 +22,7 @@ export interface PeerLinkOptions {
 }
 
 /** mqtt://HOST:PORT for an endpoint, with IPv6 hosts kept in brackets. */
-export function brokerUrl(endpoint: string): string {
+function brokerUrl(endpoint: string): string {
   return `mqtt://${endpoint}`;
 }
 
