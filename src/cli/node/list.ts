@@ -13,8 +13,9 @@ export const NODE_COLUMNS: readonly Column<NodeView>[] = [
   { name: "name", title: "Node", kind: "text", value: (node) => node.name },
   { name: "role", title: "Role", kind: "text", value: (node) => ROLE_LETTERS[node.role] },
   { name: "status", title: "Status", kind: "text", value: (node) => node.status },
-  { name: "cpus", aliases: ["ctotal"], title: "CPUs", kind: "number", value: (node) => node.cpus },
-  { name: "mtotal", title: "MTotal", kind: "size", value: (node) => node.memoryTotalBytes },
+  // CPUs and total memory come from the node's hardware reading: "?" until it has one.
+  { name: "cpus", aliases: ["ctotal"], title: "CPUs", kind: "number", value: (node) => (node.hardware ? node.cpus : "?") },
+  { name: "mtotal", title: "MTotal", kind: "size", value: (node) => (node.hardware ? node.memoryTotalBytes : "?") },
   { name: "mfree", title: "MFree", kind: "size", value: (node) => node.memoryFreeBytes },
   { name: "dtotal", title: "DTotal", kind: "size", value: (node) => node.diskTotalBytes },
   { name: "dfree", title: "DFree", kind: "size", value: (node) => node.diskFreeBytes },
