@@ -1,0 +1,29 @@
+import test from "ava";
+import { Cluster, electionTicks, seededRandom } from "./cluster.js";
+
+const five = ["n1", "n2", "n3", "n4", "n5"];
+
+// The cluster harness also throws if two nodes apply different entries at one index (§5.4.3).
+test("across seeds with lost messages, shifting partitions and proposals, no term has two leaders and applied logs agree", (t) => {
+  for (let seed = 1; seed <= 40; seed++) {
+    const cluster = new Cluster(five, { seed, lossRate: 0.1 });
+    const random = seededRandom(seed * 7919);
+    for (let round = 0; round < 12; round++) {
+      cluster.heal();
+      const cut = five.filter(() => random() < 0.4);
+      cluster.partition(cut, five.filter((id) => !cut.includes(id)));
+      for (let step = 0; step < 3 * electionTicks; step++) {
+        for (const leader of cluster.leaders()) cluster.propose(leader, `${seed}/${round}/${step}`);
+        cluster.tick();
+      }
+    }
+    t.deepEqual(cluster.termsWithTwoLeaders(), [], `seed ${seed}`);
+    cluster.heal();
+    const leader = cluster.elect();
+    cluster.propose(leader, "final");
+    cluster.tick(2 * electionTicks);
+    const expected = cluster.applied.get(leader)!.map((entry) => [entry.index, entry.term]);
+    t.true(expected.length > 1, `seed ${seed}`);
+    for (const id of five) t.deepEqual(cluster.applied.get(id)!.map((entry) => [entry.index, entry.term]), expected, `seed ${seed}`);
+  }
+});
