@@ -1,25 +1,35 @@
 import type { Random } from "../host/random.js";
 import { AlkorError } from "../model/errors.js";
 import { RaftLog } from "./log.js";
+import { applyChange } from "./membership.js";
 import { newProgress, type Progress } from "./progress.js";
 import { majorityMatchIndex, quorumSize, voteResult } from "./quorum.js";
 import type {
   AppendEntries,
   AppendEntriesResponse,
+  ConfChange,
   Entry,
   HardState,
+  InstallSnapshot,
   Message,
   NodeId,
   PersistentState,
   Ready,
   Role,
+  Snapshot,
   VoteRequest,
 } from "./types.js";
 
 export interface RaftConfig {
   readonly id: NodeId;
-  /** The fixed voter set, this node included if it may become leader. */
+  /**
+   * The voters of an empty log, this node included if it may become leader.
+   * A configuration entry in the log or a snapshot overrides it (thesis §4.1);
+   * a server joining an existing cluster starts with none and learns them from the leader.
+   */
   readonly voters: readonly NodeId[];
+  /** The learners of an empty log (default none): they receive the log but never vote (thesis §4.2.1). */
+  readonly learners?: readonly NodeId[];
   /** Election timeout in ticks; each timeout is drawn from [electionTicks, 2 × electionTicks) (§5.2). */
   readonly electionTicks: number;
   /** Ticks between a leader's heartbeats; well below electionTicks (§5.6). */
@@ -44,6 +54,11 @@ export interface RaftStatus {
   readonly transferee: NodeId | null;
   readonly commitIndex: number;
   readonly lastIndex: number;
+  /** The latest configuration in the log, committed or not (thesis §4.1). */
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+  /** The index of the latest snapshot; the log holds the entries after it (§7). */
+  readonly snapshotIndex: number;
 }
 
 /**
@@ -52,7 +67,6 @@ export interface RaftStatus {
  */
 export class RaftNode {
   readonly id: NodeId;
-  private readonly voters: readonly NodeId[];
   private readonly config: RaftConfig;
   private readonly preVote: boolean;
   private readonly checkQuorum: boolean;
@@ -77,19 +91,27 @@ export class RaftNode {
   private persistedHardState: HardState;
   /** Set between ready() and advance(): the commit index whose entries were handed out to apply. */
   private pendingApplied: number | null = null;
+  /** A snapshot the driver has yet to persist. */
+  private pendingSnapshot: Snapshot | null = null;
+  /** A snapshot from the leader the driver has yet to load into its state machine. */
+  private pendingRestore: Snapshot | null = null;
 
   constructor(config: RaftConfig) {
     this.config = config;
     this.id = config.id;
-    this.voters = [...config.voters];
     this.preVote = config.preVote ?? true;
     this.checkQuorum = config.checkQuorum ?? true;
     const hardState = config.restored?.hardState ?? { term: 0, votedFor: null, commit: 0 };
-    this.log = new RaftLog(config.restored?.entries ?? []);
+    const snapshot = config.restored?.snapshot;
+    this.log = new RaftLog(config.restored?.entries ?? [], snapshot, {
+      voters: config.voters,
+      learners: config.learners ?? [],
+    });
     this.term = hardState.term;
     this.votedFor = hardState.votedFor;
-    this.commitIndex = hardState.commit;
-    this.applied = config.applied ?? 0;
+    // The snapshot holds committed entries only, and the driver loads it into its state machine on restart.
+    this.commitIndex = Math.max(hardState.commit, snapshot?.index ?? 0);
+    this.applied = Math.max(config.applied ?? 0, snapshot?.index ?? 0);
     this.persistedHardState = hardState;
     this.resetElectionTimer();
   }
@@ -104,6 +126,8 @@ export class RaftNode {
       transferee: this.transferee,
       commitIndex: this.commitIndex,
       lastIndex: this.log.lastIndex(),
+      ...this.log.configuration(),
+      snapshotIndex: this.log.latestSnapshot().index,
     };
   }
 
@@ -126,12 +150,46 @@ export class RaftNode {
   }
 
   /**
+   * Appends a single-server configuration change (thesis §4.1) if this node is
+   * the leader and the change applies; null otherwise. The new configuration
+   * takes effect on every server as soon as it is in its log.
+   */
+  proposeConfChange(change: ConfChange): Entry | null {
+    if (this.role !== "leader" || this.transferee !== null) return null;
+    // Thesis §4.1: one change at a time, so the latest configuration must be committed first.
+    if (this.log.configIndex() > this.commitIndex) return null;
+    // Thesis §4.1 (erratum, raft-dev 2015): nor before an entry of this leader's term has committed,
+    // or a change an earlier leader left uncommitted could be overwritten while this one commits.
+    if (this.log.term(this.commitIndex) !== this.term) return null;
+    const next = applyChange(this.log.configuration(), change);
+    if (next === null) return null;
+    const entry = this.log.appendConfig(this.term, change, next);
+    this.syncProgress();
+    this.broadcastAppend();
+    return entry;
+  }
+
+  /**
+   * §7 log compaction: the driver's state machine, `data`, holds every entry
+   * up to index, which it has applied. The entries up to index are discarded
+   * and ready() hands out the snapshot to persist. Ignored if index is not
+   * after the latest snapshot.
+   */
+  compact(index: number, data: unknown): void {
+    if (index > this.applied) {
+      throw new AlkorError("wrong_state", `raft cannot compact to ${index}: only ${this.applied} applied`);
+    }
+    if (index <= this.log.latestSnapshot().index) return;
+    this.pendingSnapshot = this.log.compact(index, data);
+  }
+
+  /**
    * Thesis §3.10 leadership transfer: bring the target's log up to date, then
    * send it TimeoutNow. Abandoned if it has not happened within an election timeout.
    */
   transferLeadership(to: NodeId): void {
     const progress = this.progress.get(to);
-    if (this.role !== "leader" || progress === undefined) return;
+    if (this.role !== "leader" || progress === undefined || !this.voters().includes(to)) return;
     this.transferee = to;
     this.electionElapsed = 0;
     if (progress.matchIndex === this.log.lastIndex()) this.sendTimeoutNow(to);
@@ -148,7 +206,8 @@ export class RaftNode {
       // Thesis §9.6: a PreVote (and a granted answer to one) carries term + 1 without anyone adopting it.
       const preVoteTerm = m.type === "PreVote" || (m.type === "PreVoteResponse" && m.voteGranted);
       // §5.1: a server that sees a higher term adopts it and becomes follower.
-      if (!preVoteTerm) this.becomeFollower(m.term, m.type === "AppendEntries" ? m.from : null);
+      const fromLeader = m.type === "AppendEntries" || m.type === "InstallSnapshot";
+      if (!preVoteTerm) this.becomeFollower(m.term, fromLeader ? m.from : null);
     } else if (m.term < this.term) {
       this.rejectStale(m);
       return;
@@ -166,12 +225,14 @@ export class RaftNode {
         if (this.role === "candidate") this.countVote(m.from, m.voteGranted);
         break;
       case "AppendEntries":
+      case "InstallSnapshot":
         if (this.role === "leader") return; // §5.2: at most one leader per term, so this cannot be current
         // §5.2: a candidate that hears from the leader of its term returns to follower
         if (this.role !== "follower") this.becomeFollower(this.term, m.from);
         this.leaderId = m.from;
         this.electionElapsed = 0;
-        this.handleAppendEntries(m);
+        if (m.type === "AppendEntries") this.handleAppendEntries(m);
+        else this.handleInstallSnapshot(m);
         break;
       case "AppendEntriesResponse":
         if (this.role === "leader") this.handleAppendResponse(m);
@@ -187,6 +248,7 @@ export class RaftNode {
   hasReady(): boolean {
     if (this.pendingApplied !== null) return false;
     return (
+      this.pendingSnapshot !== null ||
       this.outbox.length > 0 ||
       this.log.hasUnstable() ||
       !sameHardState(this.hardState(), this.persistedHardState) ||
@@ -205,10 +267,20 @@ export class RaftNode {
     const messages = this.outbox;
     this.outbox = [];
     this.pendingApplied = this.commitIndex;
+    const snapshot = this.pendingSnapshot;
+    const restore = this.pendingRestore;
+    this.pendingSnapshot = this.pendingRestore = null;
+    // After a restore the state machine holds everything up to the snapshot.
+    const applyFrom = Math.max(this.applied, restore?.index ?? 0) + 1;
     return {
-      persist: { ...(changed ? { hardState } : {}), ...this.log.takeUnstable() },
+      persist: {
+        ...(snapshot === null ? {} : { snapshot }),
+        ...(changed ? { hardState } : {}),
+        ...this.log.takeUnstable(),
+      },
       messages,
-      committed: this.log.slice(this.applied + 1, this.commitIndex),
+      ...(restore === null ? {} : { restore }),
+      committed: this.log.slice(applyFrom, this.commitIndex),
     };
   }
 
@@ -226,12 +298,31 @@ export class RaftNode {
     return { term: this.term, votedFor: this.votedFor, commit: this.commitIndex };
   }
 
-  private isVoter(): boolean {
-    return this.voters.includes(this.id);
+  /** Thesis §4.1: the latest configuration in the log decides, committed or not. */
+  private voters(): readonly NodeId[] {
+    return this.log.configuration().voters;
   }
 
+  private isVoter(): boolean {
+    return this.voters().includes(this.id);
+  }
+
+  /** The voters a candidate asks for votes. */
   private peers(): NodeId[] {
-    return this.voters.filter((id) => id !== this.id);
+    return this.voters().filter((id) => id !== this.id);
+  }
+
+  /** Everyone the leader replicates to: voters and learners (thesis §4.2.1). */
+  private replicas(): NodeId[] {
+    const { voters, learners } = this.log.configuration();
+    return [...voters, ...learners].filter((id) => id !== this.id);
+  }
+
+  /** A leader tracks exactly the servers of its latest configuration; new ones start probing. */
+  private syncProgress(): void {
+    const replicas = this.replicas();
+    for (const id of replicas) if (!this.progress.has(id)) this.progress.set(id, newProgress(id, this.log.lastIndex()));
+    for (const id of this.progress.keys()) if (!replicas.includes(id)) this.progress.delete(id);
   }
 
   private send(m: Message): void {
@@ -276,12 +367,14 @@ export class RaftNode {
 
   /** Whether a majority was heard from since the last check; starts the next window. */
   private quorumActive(): boolean {
-    let active = 1;
+    const voters = this.voters();
+    // Learners do not count, nor does a leader that is removing itself (thesis §4.2.2).
+    let active = this.isVoter() ? 1 : 0;
     for (const progress of this.progress.values()) {
-      if (progress.recentActive) active++;
+      if (progress.recentActive && voters.includes(progress.id)) active++;
       progress.recentActive = false;
     }
-    return active >= quorumSize(this.voters);
+    return active >= quorumSize(voters);
   }
 
   private becomeFollower(term: number, leaderId: NodeId | null): void {
@@ -329,7 +422,7 @@ export class RaftNode {
 
   private countVote(from: NodeId, granted: boolean): void {
     this.votes.set(from, granted);
-    const result = voteResult(this.voters, this.votes);
+    const result = voteResult(this.voters(), this.votes);
     if (result === "lost") this.becomeFollower(this.term, null);
     if (result !== "won") return;
     if (this.role === "pre-candidate") this.campaign("election", false);
@@ -342,7 +435,7 @@ export class RaftNode {
     this.votes.clear();
     this.heartbeatElapsed = 0;
     this.electionElapsed = 0;
-    for (const id of this.peers()) this.progress.set(id, newProgress(id, this.log.lastIndex()));
+    this.syncProgress();
     // §8 / thesis §6.4: a no-op of the new term lets earlier entries commit (§5.4.2)
     this.log.append(this.term, null);
     this.broadcastAppend();
@@ -350,9 +443,13 @@ export class RaftNode {
 
   private handleVoteRequest(m: VoteRequest): void {
     const preVote = m.type === "PreVote";
-    const canVote = preVote
-      ? m.term > this.term
-      : this.votedFor === m.from || (this.votedFor === null && this.leaderId === null); // §5.2 one vote per term
+    // Thesis §4.2.1: a learner never votes.
+    const learner = this.log.configuration().learners.includes(this.id);
+    const canVote =
+      !learner &&
+      (preVote
+        ? m.term > this.term
+        : this.votedFor === m.from || (this.votedFor === null && this.leaderId === null)); // §5.2 one vote per term
     // §5.4.1 election restriction: only for a candidate whose log is at least as up-to-date
     const granted = canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm);
     if (granted && !preVote) {
@@ -370,15 +467,17 @@ export class RaftNode {
 
   /** §5.1: a request from an older term is refused with the current term, so its sender steps down. */
   private rejectStale(m: Message): void {
-    if (m.type === "AppendEntries") {
-      this.send(this.appendResponse(m.from, { success: false, rejectedIndex: m.prevLogIndex }));
+    if (m.type === "AppendEntries" || m.type === "InstallSnapshot") {
+      const rejectedIndex = m.type === "AppendEntries" ? m.prevLogIndex : m.snapshot.index;
+      this.send(this.appendResponse(m.from, { success: false, rejectedIndex }));
     } else if (m.type === "PreVote" || m.type === "RequestVote") {
       const type = m.type === "PreVote" ? "PreVoteResponse" : "RequestVoteResponse";
       this.send({ type, from: this.id, to: m.from, term: this.term, voteGranted: false });
     }
   }
 
-  private handleAppendEntries(m: AppendEntries): void {
+  private handleAppendEntries(sent: AppendEntries): void {
+    const m = this.skipCompacted(sent);
     // §5.3 receiver rule 2: reply false if the log has no entry at prevLogIndex of prevLogTerm
     if (!this.log.matchTerm(m.prevLogIndex, m.prevLogTerm)) {
       const conflictTerm = this.log.term(m.prevLogIndex) ?? null;
@@ -394,6 +493,34 @@ export class RaftNode {
     // §5.3 receiver rule 5: commitIndex = min(leaderCommit, index of last new entry)
     this.commitIndex = Math.max(this.commitIndex, Math.min(m.leaderCommit, lastNewIndex));
     this.send(this.appendResponse(m.from, { success: true, matchIndex: lastNewIndex }));
+  }
+
+  /**
+   * Entries up to the snapshot are committed, so they match the leader's
+   * (§5.4.3 State Machine Safety): only the entries after it are checked.
+   */
+  private skipCompacted(m: AppendEntries): AppendEntries {
+    const { index, term } = this.log.latestSnapshot();
+    if (m.prevLogIndex >= index) return m;
+    return { ...m, prevLogIndex: index, prevLogTerm: term, entries: m.entries.filter((entry) => entry.index > index) };
+  }
+
+  /** §7 InstallSnapshot receiver (Figure 13). */
+  private handleInstallSnapshot(m: InstallSnapshot): void {
+    const { snapshot } = m;
+    if (snapshot.index <= this.commitIndex) {
+      // Already committed here, so already in the leader's log too.
+      this.send(this.appendResponse(m.from, { success: true, matchIndex: this.commitIndex }));
+      return;
+    }
+    // Rule 6: a log that has the snapshot's last entry keeps what follows; the entries up to it are committed.
+    if (!this.log.matchTerm(snapshot.index, snapshot.term)) {
+      // Rules 7 and 8: discard the whole log; the driver persists the snapshot and loads it into its state machine.
+      this.log.restore(snapshot);
+      this.pendingSnapshot = this.pendingRestore = snapshot;
+    }
+    this.commitIndex = snapshot.index;
+    this.send(this.appendResponse(m.from, { success: true, matchIndex: snapshot.index }));
   }
 
   private appendResponse(to: NodeId, fields: Partial<AppendEntriesResponse>): AppendEntriesResponse {
@@ -446,12 +573,15 @@ export class RaftNode {
 
   /** §5.3/§5.4.2: commit the highest index stored on a majority, but only if it is of the current term. */
   private maybeCommit(): void {
-    const index = majorityMatchIndex(this.voters, (id) =>
+    // A leader removing itself replicates but does not count itself (thesis §4.2.2).
+    const index = majorityMatchIndex(this.voters(), (id) =>
       id === this.id ? this.log.persisted() : (this.progress.get(id)?.matchIndex ?? 0),
     );
     if (index <= this.commitIndex || this.log.term(index) !== this.term) return;
     this.commitIndex = index;
     this.broadcastAppend(); // followers learn the new commit index from leaderCommit
+    // Thesis §4.2.2: a leader removed from the configuration steps down once that configuration is committed.
+    if (!this.isVoter() && this.log.configIndex() <= this.commitIndex) this.becomeFollower(this.term, null);
   }
 
   /** Heartbeats (§5.2) also resend what a probing follower may have lost. */
@@ -461,6 +591,10 @@ export class RaftNode {
 
   private sendAppend(progress: Progress, heartbeat = false): void {
     if (progress.state === "probe" && progress.probeSent && !heartbeat) return;
+    if (progress.nextIndex < this.log.firstIndex()) {
+      this.sendSnapshot(progress);
+      return;
+    }
     const prevLogIndex = progress.nextIndex - 1;
     const entries = this.log.slice(progress.nextIndex);
     this.send({
@@ -475,6 +609,19 @@ export class RaftNode {
     });
     if (progress.state === "replicate") progress.nextIndex += entries.length;
     else progress.probeSent = true;
+  }
+
+  /**
+   * §7: the leader has discarded the entries this follower needs, so it sends
+   * its snapshot. The follower is then probed at the index after it: a lost
+   * snapshot shows as a rejected heartbeat, which sends it again.
+   */
+  private sendSnapshot(progress: Progress): void {
+    const snapshot = this.log.latestSnapshot();
+    this.send({ type: "InstallSnapshot", from: this.id, to: progress.id, term: this.term, snapshot });
+    progress.state = "probe";
+    progress.probeSent = true;
+    progress.nextIndex = snapshot.index + 1;
   }
 }
 

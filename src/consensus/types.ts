@@ -7,7 +7,35 @@ export type Role = "follower" | "pre-candidate" | "candidate" | "leader";
 export interface Entry {
   readonly term: number;
   readonly index: number;
-  /** null for the no-op a new leader appends (§8). */
+  /** null for the no-op a new leader appends (§8) and for configuration entries. */
+  readonly data: unknown;
+  /** Set on a configuration entry (thesis §4.1): the change and the whole configuration it results in. */
+  readonly config?: ConfigEntry;
+}
+
+/** Thesis §4.1-4.3: one server at a time; a learner is a non-voting member catching up (§4.2.1). */
+export type ConfChangeType = "add-voter" | "remove-voter" | "add-learner" | "promote-learner" | "remove-learner";
+
+export interface ConfChange {
+  readonly type: ConfChangeType;
+  readonly node: NodeId;
+}
+
+/** The members of the cluster: voters form quorums, learners only receive the log. */
+export interface Configuration {
+  readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+}
+
+export interface ConfigEntry extends Configuration {
+  readonly change: ConfChange;
+}
+
+/** §7 (thesis §5.1): the state machine up to index, with the term and configuration of that entry. */
+export interface Snapshot extends Configuration {
+  readonly index: number;
+  readonly term: number;
+  /** The driver's state machine, opaque to Raft. */
   readonly data: unknown;
 }
 
@@ -22,7 +50,10 @@ export interface HardState {
 /** A node's durable state, as the driver has written it. */
 export interface PersistentState {
   readonly hardState: HardState;
+  /** The entries after the snapshot's index (all entries when there is no snapshot). */
   readonly entries: readonly Entry[];
+  /** The latest snapshot the driver persisted, if any. */
+  readonly snapshot?: Snapshot;
 }
 
 interface Envelope {
@@ -71,19 +102,39 @@ export interface TimeoutNow extends Envelope {
   readonly type: "TimeoutNow";
 }
 
-export type Message = VoteRequest | VoteResponse | AppendEntries | AppendEntriesResponse | TimeoutNow;
+/**
+ * §7 InstallSnapshot RPC (Figure 13), the whole snapshot in one message. The
+ * follower answers with an AppendEntriesResponse whose matchIndex is the snapshot's index.
+ */
+export interface InstallSnapshot extends Envelope {
+  readonly type: "InstallSnapshot";
+  readonly snapshot: Snapshot;
+}
+
+export type Message =
+  | VoteRequest
+  | VoteResponse
+  | AppendEntries
+  | AppendEntriesResponse
+  | TimeoutNow
+  | InstallSnapshot;
 
 /**
- * Work for the driver, in this order: make `persist` durable (truncate the log
- * from `truncateFrom`, append `entries`, write `hardState`), then send
- * `messages`, then apply `committed`, then call advance().
+ * Work for the driver, in this order: make `persist` durable (write `snapshot`
+ * and drop the log entries up to its index, truncate the log from
+ * `truncateFrom`, append `entries`, write `hardState`), then send `messages`,
+ * then replace the state machine with `restore`, then apply `committed`, then
+ * call advance().
  */
 export interface Ready {
   readonly persist: {
+    readonly snapshot?: Snapshot;
     readonly hardState?: HardState;
     readonly truncateFrom?: number;
     readonly entries: readonly Entry[];
   };
   readonly messages: readonly Message[];
+  /** A snapshot received from the leader: the state machine becomes its data. */
+  readonly restore?: Snapshot;
   readonly committed: readonly Entry[];
 }

@@ -1,5 +1,13 @@
 import { RaftNode, type RaftConfig } from "../../../src/consensus/raft.js";
-import type { Entry, HardState, Message, NodeId, PersistentState } from "../../../src/consensus/types.js";
+import type {
+  ConfChange,
+  Entry,
+  HardState,
+  Message,
+  NodeId,
+  PersistentState,
+  Snapshot,
+} from "../../../src/consensus/types.js";
 
 /** mulberry32: a small seeded generator, so every run replays exactly. */
 export function seededRandom(seed: number): () => number {
@@ -15,6 +23,8 @@ export function seededRandom(seed: number): () => number {
 
 interface Disk {
   hardState: HardState;
+  snapshot?: Snapshot;
+  /** The entries after the snapshot. */
   entries: Entry[];
 }
 
@@ -34,7 +44,8 @@ export const electionTicks = 10;
  * committed entries are applied. Invariants are checked as it runs.
  */
 export class Cluster {
-  readonly ids: readonly NodeId[];
+  /** Every node started so far, in order. */
+  readonly ids: NodeId[];
   readonly nodes = new Map<NodeId, RaftNode>();
   readonly disks = new Map<NodeId, Disk>();
   readonly applied = new Map<NodeId, Entry[]>();
@@ -46,6 +57,8 @@ export class Cluster {
   private readonly random: () => number;
   private readonly lossRate: number;
   private readonly options: ClusterOptions;
+  /** The voters each node was started with. */
+  private readonly initialVoters = new Map<NodeId, readonly NodeId[]>();
   private queue: Message[] = [];
   private readonly cutLinks = new Set<string>();
   private readonly down = new Set<NodeId>();
@@ -53,7 +66,7 @@ export class Cluster {
   private readonly committedByIndex = new Map<number, Entry>();
 
   constructor(ids: readonly NodeId[], options: ClusterOptions = {}) {
-    this.ids = ids;
+    this.ids = [...ids];
     this.options = options;
     this.random = seededRandom(options.seed ?? 1);
     this.lossRate = options.lossRate ?? 0;
@@ -64,6 +77,7 @@ export class Cluster {
         entries: [...(restored?.entries ?? [])],
       });
       this.applied.set(id, []);
+      this.initialVoters.set(id, ids);
       this.start(id);
     }
   }
@@ -119,6 +133,29 @@ export class Cluster {
     return entry;
   }
 
+  proposeConfChange(id: NodeId, change: ConfChange): Entry | null {
+    const entry = this.node(id).proposeConfChange(change);
+    this.flush(id);
+    this.deliverAll();
+    return entry;
+  }
+
+  /** Starts a new server with an empty disk that knows no configuration: it learns it from the leader (thesis §4.1). */
+  join(id: NodeId): void {
+    this.ids.push(id);
+    this.disks.set(id, { hardState: { term: 0, votedFor: null, commit: 0 }, entries: [] });
+    this.applied.set(id, []);
+    this.initialVoters.set(id, []);
+    this.start(id);
+  }
+
+  /** The driver snapshots its state machine (the entries it applied) and compacts the log up to there (§7). */
+  compact(id: NodeId): void {
+    const applied = this.applied.get(id)!;
+    this.node(id).compact(applied.length, [...applied]);
+    this.flush(id);
+  }
+
   transferLeadership(from: NodeId, to: NodeId): void {
     this.node(from).transferLeadership(to);
     this.flush(from);
@@ -144,9 +181,13 @@ export class Cluster {
     this.down.add(id);
   }
 
-  /** Rebuilds the node from its disk alone. */
-  restart(id: NodeId): void {
+  /**
+   * Rebuilds the node from its disk. With `reloadStateMachine`, the state
+   * machine is rebuilt too: loaded from the snapshot, the rest re-applied from the log.
+   */
+  restart(id: NodeId, reloadStateMachine = false): void {
     this.down.delete(id);
+    if (reloadStateMachine) this.applied.set(id, [...((this.disk(id).snapshot?.data as Entry[] | undefined) ?? [])]);
     this.start(id);
   }
 
@@ -154,7 +195,7 @@ export class Cluster {
     for (let delivered = 0; this.queue.length > 0; delivered++) {
       if (delivered >= limit) throw new Error("the network did not go quiet");
       const sent = this.queue.shift()!;
-      if (this.down.has(sent.to) || this.cutLinks.has(`${sent.from}>${sent.to}`)) continue;
+      if (!this.nodes.has(sent.to) || this.down.has(sent.to) || this.cutLinks.has(`${sent.from}>${sent.to}`)) continue;
       if (this.lossRate > 0 && this.random() < this.lossRate) continue;
       const m = this.intercept === undefined ? sent : this.intercept(sent);
       if (m === null) continue;
@@ -170,11 +211,15 @@ export class Cluster {
       id,
       new RaftNode({
         id,
-        voters: this.ids,
+        voters: this.initialVoters.get(id)!,
         electionTicks,
         heartbeatTicks: 2,
         randomInt: (min, max) => min + Math.floor(this.random() * (max - min)),
-        restored: { hardState: disk.hardState, entries: [...disk.entries] },
+        restored: {
+          hardState: disk.hardState,
+          entries: [...disk.entries],
+          ...(disk.snapshot === undefined ? {} : { snapshot: disk.snapshot }),
+        },
         applied: this.applied.get(id)!.length,
         ...this.options.config,
       }),
@@ -187,13 +232,20 @@ export class Cluster {
     while (node.hasReady()) {
       const ready = node.ready();
       const disk = this.disk(id);
-      if (ready.persist.truncateFrom !== undefined) disk.entries.length = ready.persist.truncateFrom - 1;
+      const { snapshot, truncateFrom } = ready.persist;
+      if (snapshot !== undefined) {
+        disk.snapshot = snapshot;
+        disk.entries = disk.entries.filter((entry) => entry.index > snapshot.index);
+      }
+      const offset = disk.snapshot?.index ?? 0;
+      if (truncateFrom !== undefined) disk.entries = disk.entries.filter((entry) => entry.index < truncateFrom);
       for (const entry of ready.persist.entries) {
-        if (entry.index !== disk.entries.length + 1) throw new Error(`${id} persisted a gap at ${entry.index}`);
+        if (entry.index !== offset + disk.entries.length + 1) throw new Error(`${id} persisted a gap at ${entry.index}`);
         disk.entries.push(entry);
       }
       if (ready.persist.hardState !== undefined) disk.hardState = ready.persist.hardState;
       this.queue.push(...ready.messages);
+      if (ready.restore !== undefined) this.applied.set(id, [...(ready.restore.data as Entry[])]);
       this.apply(id, ready.committed);
       node.advance();
     }
