@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 PREFIX ?= /usr/local
 
-.PHONY: deps build test test-unit test-integration demo install bench clean
+.PHONY: deps build test test-unit test-sim test-integration sim demo install bench clean
 
 deps: node_modules/.deps-done
 
@@ -25,11 +25,18 @@ build: deps
 
 # unit + sim (in-process, parallel) then integration (real processes, one file at a time)
 test: build
-	ava 'dist/test/unit/**/*.test.js'
+	ava 'dist/test/unit/**/*.test.js' 'dist/test/sim/**/*.test.js'
 	ava --concurrency 1 'dist/test/integration/**/*.test.js'
 
 test-unit: build
 	ava 'dist/test/unit/**/*.test.js'
+
+test-sim: build
+	ava 'dist/test/sim/**/*.test.js'
+
+# One seeded simulation run, replayed exactly: make sim SIM_ARGS="--seed 7 --nodes 5"
+sim: build
+	node dist/test/sim/main.js $(SIM_ARGS)
 
 test-integration: build
 	ava --concurrency 1 'dist/test/integration/**/*.test.js'
