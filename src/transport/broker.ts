@@ -108,13 +108,14 @@ export class EmbeddedBroker implements Service, LocalBroker {
     if (client === null) return null;
     const parsed = parseTopic(packet.topic);
     const size = packet.payload.length;
-    let reason: string | null = null;
-    if (parsed === null) reason = "its topic is not an alkor topic";
-    else if (parsed.clusterId !== this.options.clusterId) reason = `it belongs to cluster ${parsed.clusterId}`;
-    else if (size > this.options.maxPayloadBytes) reason = `its payload of ${size} bytes exceeds ${this.options.maxPayloadBytes}`;
-    if (reason === null) return null;
+    let refusal: { kind: string; reason: string } | null = null;
+    if (parsed === null) refusal = { kind: "foreign-topic", reason: "its topic is not an alkor topic" };
+    else if (parsed.clusterId !== this.options.clusterId) refusal = { kind: "other-cluster", reason: `it belongs to cluster ${parsed.clusterId}` };
+    else if (size > this.options.maxPayloadBytes) refusal = { kind: "oversized", reason: `its payload of ${size} bytes exceeds ${this.options.maxPayloadBytes}` };
+    if (refusal === null) return null;
+    const { kind, reason } = refusal;
     this.drops.drop(
-      `publish:${client.id}`,
+      `refused-publish:${kind}`,
       { client: client.id, topic: packet.topic.slice(0, 200), bytes: size },
       `The broker refused a publish from ${client.id} because ${reason}; the client was disconnected.`,
     );
@@ -125,7 +126,7 @@ export class EmbeddedBroker implements Service, LocalBroker {
     const ours = `${topicRoot}/${this.options.clusterId}/`;
     if (subscription.topic.startsWith(ours)) return subscription;
     this.drops.drop(
-      `subscribe:${client.id}`,
+      "refused-subscribe",
       { client: client.id, topic: subscription.topic.slice(0, 200) },
       `The broker refused a subscription of ${client.id} to a topic outside cluster ${this.options.clusterId}.`,
     );

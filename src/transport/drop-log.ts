@@ -4,7 +4,8 @@ import type { Clock } from "../host/clock.js";
 /**
  * Logs dropped input without letting a flood flood the log too: the first drop
  * of a kind is logged at once, later ones are counted and summarised at most
- * once per window.
+ * once per window. Kinds must come from a small fixed set (never from a
+ * peer's client id or topic), or a flood of new names would grow the map.
  */
 export class DropLog {
   private readonly windows = new Map<string, { startedAt: number; suppressed: number }>();

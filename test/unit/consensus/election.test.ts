@@ -20,13 +20,19 @@ for (const ids of [three, five]) {
   });
 }
 
-test("a partitioned minority elects no leader and, thanks to PreVote, does not raise its term", (t) => {
+/** A five-node cluster with an elected leader, two followers cut off from it for ten election timeouts. */
+function minorityCutOffForTenTimeouts() {
   const cluster = new Cluster(five);
   const leader = cluster.elect();
   const term = cluster.node(leader).status().term;
   const minority = five.filter((id) => id !== leader).slice(0, 2);
   cluster.partition(minority, five.filter((id) => !minority.includes(id)));
   cluster.tick(10 * electionTicks);
+  return { cluster, leader, term, minority };
+}
+
+test("a partitioned minority elects no leader and, thanks to PreVote, does not raise its term", (t) => {
+  const { cluster, leader, term, minority } = minorityCutOffForTenTimeouts();
   for (const id of minority) {
     t.not(cluster.node(id).status().role, "leader");
     t.is(cluster.node(id).status().term, term);
@@ -35,12 +41,7 @@ test("a partitioned minority elects no leader and, thanks to PreVote, does not r
 });
 
 test("a minority rejoining after a partition does not disrupt the leader", (t) => {
-  const cluster = new Cluster(five);
-  const leader = cluster.elect();
-  const term = cluster.node(leader).status().term;
-  const minority = five.filter((id) => id !== leader).slice(0, 2);
-  cluster.partition(minority, five.filter((id) => !minority.includes(id)));
-  cluster.tick(10 * electionTicks);
+  const { cluster, leader, term, minority } = minorityCutOffForTenTimeouts();
   cluster.heal();
   cluster.tick(5 * electionTicks);
   t.deepEqual(cluster.leaders(), [leader]);
