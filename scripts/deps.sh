@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 apt_packages=(
   ca-certificates   # npm over TLS
   iproute2          # ip netns for the mDNS and partition tests
+  nftables          # nft: partitions between agents in network namespaces
   systemd           # systemd-notify, the agent's Type=notify sender
   python3           # receiver of the systemd-notify tests; node-gyp
   make g++          # native npm modules

@@ -35,8 +35,11 @@ export interface LocalClusterOptions {
   namePrefix?: string;
   /** Settings every node gets on top of the defaults here (e.g. discovery by mDNS instead of seeds). */
   configOverrides?: Partial<AgentConfig>;
-  /** A command bin/alkord runs under, e.g. ["ip", "netns", "exec", NS]; it must exec it in place. */
-  launcher?: readonly string[];
+  /**
+   * A command bin/alkord runs under, e.g. ["ip", "netns", "exec", NS], or one
+   * per node (each in its own namespace); it must exec it in place.
+   */
+  launcher?: readonly string[] | ((node: LocalNode) => readonly string[]);
 }
 
 /**
@@ -101,7 +104,8 @@ export class LocalCluster {
   async startNode(name: string): Promise<void> {
     const node = this.node(name);
     const log = await open(node.logPath, "a");
-    const [command, ...args] = [...(this.options.launcher ?? []), alkord, "--config", node.configPath];
+    const launcher = typeof this.options.launcher === "function" ? this.options.launcher(node) : this.options.launcher ?? [];
+    const [command, ...args] = [...launcher, alkord, "--config", node.configPath];
     const child = spawn(command!, args, {
       stdio: ["ignore", log.fd, log.fd],
     });
