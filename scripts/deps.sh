@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 apt_packages=(
   ca-certificates   # npm over TLS
-  iproute2          # ip netns for the mDNS and partition tests
+  iproute2          # ip netns for the mDNS and partition tests; ip addr for the cluster IP
+  iputils-arping    # announces the cluster IP to neighbours (gratuitous ARP)
+  procps            # sysctl arp_accept inside the cluster-address test's namespace
   nftables          # nft: partitions between agents in network namespaces
   systemd           # systemd-notify, the agent's Type=notify sender
   python3           # receiver of the systemd-notify tests; node-gyp
