@@ -50,53 +50,75 @@ function withSource(text: string, source: string): Endpoint {
   }
 }
 
+/** The methods the control API uses. */
+export type HttpMethod = "GET" | "POST" | "DELETE";
+
 /**
- * GETs path from the agent and validates the answer against schema. API
- * errors become AlkorErrors with the agent's code; a connection failure
- * becomes one sentence that tells the operator what to check.
+ * Sends method and path to the agent, with body as JSON when given, and
+ * validates the answer against schema. API errors become AlkorErrors with
+ * the agent's code; a connection failure becomes one sentence that tells the
+ * operator what to check.
  */
-export function getJson<T>(endpoint: Endpoint, path: string, schema: z.ZodType<T>, timeoutMs = 60_000): Promise<T> {
+export function requestJson<T>(
+  endpoint: Endpoint,
+  method: HttpMethod,
+  path: string,
+  schema: z.ZodType<T>,
+  body?: unknown,
+  timeoutMs = 60_000,
+): Promise<T> {
   const target = endpoint.kind === "unix" ? { socketPath: endpoint.socketPath } : { host: endpoint.host, port: endpoint.port };
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const headers = payload === undefined
+    ? { accept: "application/json" }
+    : { accept: "application/json", "content-type": "application/json", "content-length": Buffer.byteLength(payload) };
+  const what = `${method} ${path}`;
   return new Promise<T>((resolve, reject) => {
     // agent: false so no keep-alive socket holds the command open after it is done.
-    const outgoing = request({ ...target, path, method: "GET", agent: false, headers: { accept: "application/json" } }, (response) => {
+    const outgoing = request({ ...target, path, method, agent: false, headers }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("error", (error) => reject(unreachable(endpoint, error)));
       response.on("end", () => {
         try {
-          resolve(readBody(path, response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), schema));
+          resolve(readBody(what, response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), schema));
         } catch (error) {
           reject(error);
         }
       });
     });
     outgoing.setTimeout(timeoutMs, () => {
-      outgoing.destroy(new AlkorError("timeout", `The alkor agent at ${formatEndpoint(endpoint)} did not answer GET ${path} within ${timeoutMs / 1000} s.`));
+      outgoing.destroy(new AlkorError("timeout", `The alkor agent at ${formatEndpoint(endpoint)} did not answer ${what} within ${timeoutMs / 1000} s.`));
     });
     outgoing.on("error", (error) => reject(error instanceof AlkorError ? error : unreachable(endpoint, error)));
-    outgoing.end();
+    outgoing.end(payload);
   });
 }
 
-function readBody<T>(path: string, status: number, text: string, schema: z.ZodType<T>): T {
+/** requestJson for a read, which has no body. */
+export function getJson<T>(endpoint: Endpoint, path: string, schema: z.ZodType<T>, timeoutMs = 60_000): Promise<T> {
+  return requestJson(endpoint, "GET", path, schema, undefined, timeoutMs);
+}
+
+/** The answer's body validated; `what` is the request as the operator should read it ("POST /v1/nodes"). */
+function readBody<T>(what: string, status: number, text: string, schema: z.ZodType<T>): T {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    throw new AlkorError("internal_error", `The alkor agent answered GET ${path} with HTTP ${status} and a body that is not JSON.`);
+    throw new AlkorError("internal_error", `The alkor agent answered ${what} with HTTP ${status} and a body that is not JSON.`);
   }
   if (status < 200 || status > 299) {
     const failure = ErrorBodySchema.safeParse(document);
     if (failure.success) throw new AlkorError(failure.data.error.code, failure.data.error.message);
-    throw new AlkorError("internal_error", `The alkor agent answered GET ${path} with HTTP ${status}.`);
+    throw new AlkorError("internal_error", `The alkor agent answered ${what} with HTTP ${status}.`);
   }
   const answer = schema.safeParse(document);
   if (answer.success) return answer.data;
   const problems = answer.error.issues.map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`);
   throw new AlkorError(
     "internal_error",
-    `The alkor agent's answer to GET ${path} is not in the expected form (${problems.join("; ")}). Are alkord and the CLI the same version?`,
+    `The alkor agent's answer to ${what} is not in the expected form (${problems.join("; ")}). Are alkord and the CLI the same version?`,
   );
 }
 

@@ -1,9 +1,10 @@
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type RequestListener } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { formatEndpoint, getJson, parseEndpoint, resolveEndpoint } from "../../../src/cli/endpoint.js";
+import { formatEndpoint, getJson, parseEndpoint, requestJson, resolveEndpoint, type Endpoint } from "../../../src/cli/endpoint.js";
 import { AlkorError } from "../../../src/model/errors.js";
 
 test("parses unix:/path and a bare absolute path as a unix socket", (t) => {
@@ -58,4 +59,54 @@ test("explains in one sentence that nothing listens on a TCP endpoint", async (t
   // Port 9 (discard) has no listener on a test machine.
   const error = await t.throwsAsync(getJson(parseEndpoint("http://127.0.0.1:9"), "/v1/nodes", z.unknown()), { instanceOf: AlkorError });
   t.is(error?.message, "Cannot reach the alkor agent at http://127.0.0.1:9: connect ECONNREFUSED. Is alkord running? Set ALKOR_ENDPOINT or --endpoint.");
+});
+
+/** A raw HTTP server on a temporary unix socket, for answers the real API never gives. */
+async function serve(t: ExecutionContext, listener: RequestListener): Promise<Endpoint> {
+  const dir = await mkdtemp(join(tmpdir(), "alkor-endpoint-"));
+  const socketPath = join(dir, "api.sock");
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  t.teardown(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { kind: "unix", socketPath };
+}
+
+test("sends a body as JSON with its content type, and none on a DELETE", async (t) => {
+  const endpoint = await serve(t, (request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      const seen = { method: request.method, type: request.headers["content-type"] ?? null, body: Buffer.concat(chunks).toString("utf8") };
+      response.end(JSON.stringify(seen));
+    });
+  });
+  const seen = z.object({ method: z.string(), type: z.string().nullable(), body: z.string() });
+  t.deepEqual(await requestJson(endpoint, "POST", "/v1/nodes", seen, { name: "node4" }), {
+    method: "POST",
+    type: "application/json",
+    body: '{"name":"node4"}',
+  });
+  t.deepEqual(await requestJson(endpoint, "DELETE", "/v1/nodes/node4", seen), { method: "DELETE", type: null, body: "" });
+});
+
+test("names the request's method when the answer is not JSON or not in the expected form", async (t) => {
+  const endpoint = await serve(t, (request, response) => {
+    response.statusCode = request.method === "POST" ? 502 : 200;
+    response.end(request.method === "POST" ? "Bad gateway" : "{}");
+  });
+  const post = await t.throwsAsync(requestJson(endpoint, "POST", "/v1/cluster/init", z.unknown(), {}), { instanceOf: AlkorError });
+  t.is(post?.message, "The alkor agent answered POST /v1/cluster/init with HTTP 502 and a body that is not JSON.");
+  const remove = await t.throwsAsync(requestJson(endpoint, "DELETE", "/v1/nodes/node4", z.object({ done: z.literal(true) })));
+  t.is(remove?.message, "The alkor agent's answer to DELETE /v1/nodes/node4 is not in the expected form (done: Invalid input: expected true). Are alkord and the CLI the same version?");
+});
+
+test("names the request's method when the agent does not answer in time", async (t) => {
+  const endpoint = await serve(t, () => {});
+  const error = await t.throwsAsync(requestJson(endpoint, "POST", "/v1/cluster/master-failover", z.unknown(), undefined, 50), { instanceOf: AlkorError });
+  t.is(error?.code, "timeout");
+  t.is(error?.message, `The alkor agent at ${formatEndpoint(endpoint)} did not answer POST /v1/cluster/master-failover within 0.05 s.`);
 });
