@@ -1,10 +1,16 @@
 #!/usr/bin/env node
 import { createProgram, runCli } from "./common.js";
+import { addNodeAddCommand } from "./node/add.js";
 import { addNodeInfoCommand } from "./node/info.js";
 import { addNodeListCommand } from "./node/list.js";
+import { addNodeModifyCommand } from "./node/modify.js";
+import { addNodeRemoveCommand } from "./node/remove.js";
 
-const program = createProgram("alkor-node", "Query the nodes of an alkor cluster through the local agent.");
+const program = createProgram("alkor-node", "Query and change the nodes of an alkor cluster through the local agent.");
 addNodeListCommand(program);
 addNodeInfoCommand(program);
+addNodeAddCommand(program);
+addNodeRemoveCommand(program);
+addNodeModifyCommand(program);
 
 process.exitCode = await runCli(program, process.argv);

@@ -1,23 +1,11 @@
 import test from "ava";
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { AlkorError } from "../../../src/model/errors.js";
 import { startTestServer, type TestServer } from "../api/local/fake-node-directory.js";
+import { FakeClusterControl, startClusterApi } from "./fake-cluster-control.js";
+import { runCommand } from "./run-cli.js";
 
-const CLI = fileURLToPath(new URL("../../../src/cli/alkor-node.js", import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const { ALKOR_ENDPOINT: _ignored, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...inherited, ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
-  });
+function run(args: string[], env: Record<string, string> = {}) {
+  return runCommand("alkor-node", args, env);
 }
 
 let api: TestServer;
@@ -143,4 +131,77 @@ test("fails with exit status 1 and the agent's message for an unknown node's inf
   const result = await run(["info", "nosuch", "--endpoint", endpoint()]);
   t.is(result.code, 1);
   t.is(result.stderr, "Node nosuch is not known to this agent.\n");
+});
+
+test("add asks the agent to admit the node and prints its message", async (t) => {
+  const cluster = new FakeClusterControl();
+  const result = await run(["add", "node4", "--endpoint", await startClusterApi(t, cluster)]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "Node node4 was added to the cluster.\n");
+  t.deepEqual(cluster.calls, [{ operation: "addNode", args: ["node4"] }]);
+});
+
+test("remove asks the agent to remove the node and prints its message", async (t) => {
+  const cluster = new FakeClusterControl();
+  const result = await run(["remove", "node3", "--endpoint", await startClusterApi(t, cluster)]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "Node node3 was removed from the cluster.\n");
+  t.deepEqual(cluster.calls, [{ operation: "removeNode", args: ["node3"] }]);
+});
+
+test("modify sends only the flags given, without force unless asked", async (t) => {
+  const cluster = new FakeClusterControl();
+  const result = await run(["modify", "node2", "-D", "yes", "--vm-capable", "no", "--endpoint", await startClusterApi(t, cluster)]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "Modified node node2.\n");
+  t.deepEqual(cluster.calls, [{ operation: "modifyNode", args: ["node2", { changes: { drained: true, vmCapable: false }, force: false }] }]);
+});
+
+test("modify -O no -D no -C no --force makes a node regular, forced, as in the manual", async (t) => {
+  const cluster = new FakeClusterControl();
+  const endpoint = await startClusterApi(t, cluster);
+  const result = await run(["modify", "-O", "no", "-D", "no", "-C", "no", "--master-capable", "yes", "--force", "node2", "--endpoint", endpoint]);
+  t.is(result.code, 0, result.stderr);
+  t.deepEqual(cluster.calls[0]?.args, [
+    "node2",
+    { changes: { offline: false, drained: false, masterCandidate: false, masterCapable: true }, force: true },
+  ]);
+});
+
+test("modify fails with exit status 2, asking nothing of the agent, without a change, with a value not yes or no, or a bad name", async (t) => {
+  const cluster = new FakeClusterControl();
+  const endpoint = await startClusterApi(t, cluster);
+  const cases: Array<[string[], string]> = [
+    [["modify", "node2"], "error: Nothing to change: give at least one of -C, -D, -O, --master-capable, --vm-capable.\n"],
+    [["modify", "node2", "-C", "maybe"], "error: option '-C, --master-candidate <yes|no>' argument 'maybe' is invalid. Expected yes or no.\n"],
+    [["modify", "node_2", "-C", "yes"], "error: NODE: must be a host name (letters, digits, dots and dashes).\n"],
+  ];
+  for (const [args, stderr] of cases) {
+    const result = await run([...args, "--endpoint", endpoint]);
+    t.is(result.code, 2, args.join(" "));
+    t.is(result.stderr, stderr);
+  }
+  t.deepEqual(cluster.calls, []);
+});
+
+test("add and remove fail with exit status 2 for a name that is no host name, and without a name", async (t) => {
+  const cluster = new FakeClusterControl();
+  const endpoint = await startClusterApi(t, cluster);
+  for (const args of [["add", "node_4"], ["remove", "no/such"], ["add"], ["remove"]]) {
+    const result = await run([...args, "--endpoint", endpoint]);
+    t.is(result.code, 2, args.join(" "));
+    t.not(result.stderr, "", args.join(" "));
+  }
+  t.deepEqual(cluster.calls, []);
+});
+
+test("modify, add and remove fail with exit status 1 and the agent's message when it refuses", async (t) => {
+  const refusal = new AlkorError("wrong_state", "Demoting node2 leaves 1 master candidate, fewer than the pool size 3; use --force.");
+  const endpoint = await startClusterApi(t, new FakeClusterControl({ refusal }));
+  for (const args of [["modify", "node2", "-C", "no"], ["add", "node4"], ["remove", "node2"]]) {
+    const result = await run([...args, "--endpoint", endpoint]);
+    t.is(result.code, 1, args.join(" "));
+    t.is(result.stdout, "");
+    t.is(result.stderr, `${refusal.message}\n`);
+  }
 });
