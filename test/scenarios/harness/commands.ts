@@ -1,0 +1,112 @@
+import { ClusterCommands } from "../../../src/cluster/cluster-commands.js";
+import { AlkorError, asAlkorError } from "../../../src/model/errors.js";
+import type { SimCluster } from "./sim-cluster.js";
+import type { SimNode } from "./sim-node.js";
+
+export type Command =
+  | { kind: "delay"; seconds: number }
+  | { kind: "network"; node: string; up: boolean }
+  | { kind: "partition"; sides: string[][] }
+  | { kind: "heal" }
+  | { kind: "crash" | "restart" | "failover"; node: string }
+  | { kind: "modify"; node: string; masterCandidate: boolean; force: boolean }
+  | { kind: "pool"; size: number };
+
+const grammar: Array<[RegExp, (match: string[]) => Command]> = [
+  [/^delay (\d+(?:\.\d+)?)$/, ([, seconds]) => ({ kind: "delay", seconds: Number(seconds) })],
+  [/^network (\S+) (on|off)$/, ([, node, state]) => ({ kind: "network", node: node!, up: state === "on" })],
+  [/^partition ([^|]+(?:\|[^|]+)+)$/, ([, sides]) => ({ kind: "partition", sides: sides!.split("|").map((side) => side.trim().split(/\s+/)) })],
+  [/^heal$/, () => ({ kind: "heal" })],
+  [/^(crash|restart|failover) (\S+)$/, ([, kind, node]) => ({ kind: kind as "crash", node: node! })],
+  [/^modify (\S+) -C (yes|no)( --force)?$/, ([, node, flag, force]) => ({ kind: "modify", node: node!, masterCandidate: flag === "yes", force: force !== undefined })],
+  [/^pool (\d+)$/, ([, size]) => ({ kind: "pool", size: Number(size) })],
+];
+
+export const commandSyntax = [
+  "delay SECONDS",
+  "network NODE on|off",
+  "partition NODE... | NODE... [| NODE...]",
+  "heal",
+  "crash NODE",
+  "restart NODE",
+  "failover NODE",
+  "modify NODE -C yes|no [--force]",
+  "pool SIZE",
+];
+
+/** A cmdlist: one command a line, in the order they run; blank lines and # comments are skipped. */
+export function parseCmdlist(text: string): Array<{ text: string; command: Command }> {
+  return text.split("\n").flatMap((raw, index) => {
+    const line = raw.replace(/#.*/, "").trim().replace(/\s+/g, " ");
+    if (line === "") return [];
+    for (const [pattern, build] of grammar) {
+      const match = pattern.exec(line);
+      if (match) return [{ text: line, command: build([...match]) }];
+    }
+    throw new AlkorError("wrong_input", `cmdlist line ${index + 1}: "${line}" is not a command; write one of: ${commandSyntax.join(", ")}.`);
+  });
+}
+
+/** Longer than any command waits inside the cluster code (proposal timeout 10 s, reads 3 s). */
+const commandLimitMs = 60_000;
+
+/**
+ * Runs one command. A refusal or failure in the cluster is part of the log; a command
+ * the scenario cannot mean (an unknown node, crashing a node that is down) throws.
+ */
+export async function runCommand(sim: SimCluster, command: Command, note: (text: string) => void): Promise<void> {
+  switch (command.kind) {
+    case "delay":
+      return sim.advance(command.seconds * 1000);
+    case "network":
+      return sim.network.setLink(sim.node(command.node).name, command.up);
+    case "partition": {
+      const listed = command.sides.flat().map((name) => sim.node(name).name).sort();
+      const all = sim.nodes.map((node) => node.name).sort();
+      if (listed.join() !== all.join()) throw new AlkorError("wrong_input", `A partition must place every node on exactly one side: ${all.join(" ")}.`);
+      return sim.network.partition(command.sides);
+    }
+    case "heal":
+      return sim.network.heal();
+    case "crash":
+      return sim.crash(command.node);
+    case "restart":
+      return sim.start(command.node);
+    case "failover":
+      return operate(sim, sim.node(command.node), note, async (commands) => `${await commands.failover()} is the master now`);
+    case "modify": {
+      const { node, masterCandidate, force } = command;
+      return operate(sim, atClusterIp(sim), note, async (commands) => {
+        const modified = await commands.modifyNode(sim.node(node).name, { masterCandidate }, force);
+        return `${modified.name} is ${modified.masterCandidate ? "" : "not "}a master candidate`;
+      });
+    }
+    case "pool":
+      return operate(sim, atClusterIp(sim), note, async (commands) => {
+        const info = await commands.modifyCluster({ candidatePoolSize: command.size });
+        return `the candidate pool size is ${info.candidatePoolSize}; candidates ${info.candidates.join(" ")}`;
+      });
+  }
+}
+
+/** The operator reaches the cluster through its IP: the node holding it runs the command, or none does. */
+function atClusterIp(sim: SimCluster): SimNode | undefined {
+  return sim.nodes.find((node) => node.address.current !== null);
+}
+
+/** Runs an operator command on a node, as its local control API would, and logs the answer. */
+async function operate(sim: SimCluster, node: SimNode | undefined, note: (text: string) => void, action: (commands: ClusterCommands) => Promise<string>): Promise<void> {
+  const service = node?.service;
+  if (!node || !service) {
+    note(`  failed: ${node ? `${node.name} is down` : "no node holds the cluster IP"}`);
+    return;
+  }
+  const unused = (): Promise<never> => Promise.reject(new AlkorError("internal_error", "Adding and removing nodes is not simulated."));
+  const commands = new ClusterCommands(service, node.uuid, sim.clock.view({ alive: true }), () => [], unused, unused);
+  const outcome = await sim.finish(action(commands), commandLimitMs);
+  if (outcome.ok) note(`  done on ${node.name}: ${outcome.value}`);
+  else {
+    const error = asAlkorError(outcome.error);
+    note(`  failed on ${node.name} (${error.code}): ${error.message}`);
+  }
+}
