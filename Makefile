@@ -46,6 +46,7 @@ demo: build
 
 bench: build
 	node dist/bench/discovery.js
+	node dist/bench/failover.js
 
 # Puts alkord and the alkor-* commands on PATH, running from this checkout.
 install: build

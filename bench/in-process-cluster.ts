@@ -8,6 +8,8 @@ import { fsProfileFiles } from "../src/host/hw/profile-files.js";
 import { recordedSystemInfo } from "../src/host/hw/systeminformation-source.js";
 import { liveNodeStats } from "../src/host/node-stats.js";
 import { cryptoRandom } from "../src/host/random.js";
+import { processExec } from "../src/host/exec.js";
+import { IpCommandClusterAddress } from "../src/host/net/cluster-address.js";
 
 const repoRoot = process.cwd();
 
@@ -19,6 +21,7 @@ const repoRoot = process.cwd();
 export async function startInProcessCluster(count: number, addressPrefix: string, baseDir: string) {
   const recording = JSON.parse(await readFile(join(repoRoot, "test", "fixtures", "systeminformation", "this-machine.json"), "utf8"));
   const log = pino({ level: "warn" });
+  const clusterAddress = new IpCommandClusterAddress(processExec, log);
   const names = Array.from({ length: count }, (_, index) => `node${index + 1}`);
   const sockets = names.map((name) => join(baseDir, `${name}.sock`));
   const agents = names.map((name, index) => {
@@ -43,6 +46,13 @@ export async function startInProcessCluster(count: number, addressPrefix: string
       profileFiles: fsProfileFiles,
       profilesDir: join(repoRoot, "hw-profiles"),
       stats: liveNodeStats(baseDir),
+      // No site config and no join token: these agents never form a cluster, so the cluster IP is never touched.
+      site: null,
+      clusterAddress,
+      deviceOf: (address) => clusterAddress.deviceOf(address),
+      fatal: (error) => {
+        throw error;
+      },
     });
   });
   await Promise.all(agents.map((agent) => agent.start()));

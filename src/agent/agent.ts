@@ -1,5 +1,19 @@
+import { join } from "node:path";
 import type { Logger } from "pino";
 import { LocalApiServer } from "../api/local/server.js";
+import { ClusterCommands } from "../cluster/cluster-commands.js";
+import { ClusterIpHolder } from "../cluster/cluster-ip-holder.js";
+import { ClusterService } from "../cluster/cluster-service.js";
+import type { FormationGoal, FormationPeer } from "../cluster/formation.js";
+import { LocalClusterControl } from "../cluster/local-control.js";
+import { FileRaftStorage } from "../cluster/raft-storage.js";
+import { clusterRpcHandlers } from "../cluster/rpc-handlers.js";
+import { clusterRpcMethods } from "../cluster/rpc-methods.js";
+import type { SiteConfig } from "../cluster/site-config.js";
+import { rolesOf } from "../cluster/state/roles.js";
+import { localDurableFiles } from "../host/durable-file.js";
+import type { ClusterAddressPort } from "../host/net/cluster-address.js";
+import { encodePayload } from "../transport/codec.js";
 import { Discovery } from "../discovery/discovery.js";
 import { MembershipTable } from "../discovery/membership.js";
 import type { Clock } from "../host/clock.js";
@@ -8,7 +22,7 @@ import type { SystemInfoSource } from "../host/hw/systeminformation-source.js";
 import type { NodeStatsSource } from "../host/node-stats.js";
 import type { Random } from "../host/random.js";
 import { HardwareReader } from "../node/hardware-reader.js";
-import { nodeRpcMethods, type NodeRpcMethods } from "../node/rpc-methods.js";
+import { nodeRpcMethods } from "../node/rpc-methods.js";
 import { StatsSampler } from "../node/stats-sampler.js";
 import { EmbeddedBroker } from "../transport/broker.js";
 import { DropLog } from "../transport/drop-log.js";
@@ -35,9 +49,33 @@ export interface AgentWorld {
   stats: NodeStatsSource;
   /** Told when the agent is ready and when it stops (systemd notify); last to start. */
   readiness?: Service;
+  /** Zero-touch formation, as the image or the kernel command line says; null without. */
+  site: SiteConfig | null;
+  /** Adds and removes the cluster IP on this host. */
+  clusterAddress: ClusterAddressPort;
+  /** The network device holding an address of this host. */
+  deviceOf(address: string): Promise<string | null>;
+  /** Raft state could not be written: the agent must stop at once. */
+  fatal(error: unknown): void;
 }
 
 const statsIntervalMs = 5000;
+
+const agentRpcMethods = { ...nodeRpcMethods, ...clusterRpcMethods };
+type AgentRpcMethods = typeof agentRpcMethods;
+
+/** The nodes the membership table knows, as cluster formation sees them. */
+function peersOf(table: MembershipTable): FormationPeer[] {
+  return table.members().map((member) => ({
+    uuid: member.announce.uuid,
+    name: member.announce.name,
+    address: member.announce.address,
+    brokerPort: member.announce.brokerPort,
+    alive: table.liveness(member) === "alive",
+    cluster: member.announce.cluster,
+    formation: member.announce.formation,
+  }));
+}
 
 /**
  * alkord: reads who and what this node is, brings up its broker, then the
@@ -87,6 +125,8 @@ export class Agent implements Service {
       address: config.management.address,
       brokerPort: this.broker.port,
       hardware: null,
+      cluster: null,
+      formation: null,
     };
     this.group = new ServiceGroup(await this.services(self, log), log);
     try {
@@ -127,10 +167,10 @@ export class Agent implements Service {
       onMessage: (topic, payload, endpoint) => router.dispatch(topic, payload, endpoint),
       onLinkUp: (endpoint) => discovery?.onLinkUp(endpoint),
     });
-    const rpc = new RpcEndpoint<NodeRpcMethods>({
+    const rpc = new RpcEndpoint<AgentRpcMethods>({
       selfName: self.name,
       clusterId: config.clusterId,
-      methods: nodeRpcMethods,
+      methods: agentRpcMethods,
       broker: this.broker,
       mesh,
       clock,
@@ -148,11 +188,19 @@ export class Agent implements Service {
         void discovery?.updateSelf(self);
       },
     });
+    const cluster = this.clusterService(self, table, mesh, rpc, (clusterTag, formation) => {
+      self = { ...self, cluster: clusterTag, formation };
+      void discovery?.updateSelf(self);
+    }, log);
     rpc.serve({
       "node.inventory": async () => {
         const { inventory, profile, profileReason } = hardware.report();
         return { inventory, profile, profileReason };
       },
+      ...clusterRpcHandlers(cluster),
+    });
+    router.on("raft", (message, topic) => {
+      if (topic.nodeName === self.name) cluster.receiveRaft(message);
     });
     router.on("rpc", (request, topic) => {
       if (topic.nodeName === self.name) rpc.handleRequest(request);
@@ -190,11 +238,82 @@ export class Agent implements Service {
         }),
       );
     }
-    const directory = new MembershipDirectory({ self: () => self, stats: () => stats.current(), table, rpc, clock, infoTimeoutMs: config.transport.rpcTimeoutMs });
-    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, log }));
+    const directory = new MembershipDirectory({
+      self: () => self,
+      stats: () => stats.current(),
+      table,
+      rpc,
+      clock,
+      infoTimeoutMs: config.transport.rpcTimeoutMs,
+      roles: async () => {
+        if (!cluster.isMember) return null;
+        const master = await cluster.readBarrier();
+        return rolesOf(cluster.state, master);
+      },
+    });
+    const commands = new ClusterCommands(
+      cluster,
+      self.uuid,
+      clock,
+      () => peersOf(table),
+      async (node, clusterUuid, clusterName) => void (await rpc.call(node, "cluster.adopt", { clusterUuid, clusterName })),
+      async (node, clusterUuid) => void (await rpc.call(node, "cluster.evict", { clusterUuid })),
+    );
+    const control = new LocalClusterControl(cluster, commands, { name: self.name, version: world.version });
+    services.push(cluster);
+    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, cluster: control, log }));
     services.push({ name: "rpc", start: async () => {}, stop: async () => rpc.close() });
     if (world.readiness) services.push(world.readiness);
     return services;
+  }
+
+  private clusterService(
+    self: AnnouncePayload,
+    table: MembershipTable,
+    mesh: Mesh,
+    rpc: RpcEndpoint<AgentRpcMethods>,
+    announce: ConstructorParameters<typeof ClusterService>[0]["announce"],
+    log: Logger,
+  ): ClusterService {
+    const { config, world } = this;
+    const settings = config.cluster;
+    const site = world.site;
+    const goal: FormationGoal | null = site
+      ? { clusterName: site.clusterName, joinToken: site.joinToken, expectedNodes: site.expectedNodes }
+      : settings.joinToken
+        ? { clusterName: null, joinToken: settings.joinToken, expectedNodes: null }
+        : null;
+    const clusterLog = log.child({ component: "cluster" });
+    return new ClusterService({
+      self: { uuid: self.uuid, name: self.name, address: self.address, brokerPort: self.brokerPort },
+      storage: new FileRaftStorage(join(config.stateDir, "raft"), localDurableFiles),
+      timing: { tickMs: settings.tickMs, electionTicks: settings.electionTicks, heartbeatTicks: settings.heartbeatTicks },
+      compactEvery: settings.compactEvery,
+      selfFenceTimeoutMs: settings.selfFenceTimeoutMs,
+      proposalTimeoutMs: settings.proposalTimeoutMs,
+      goal,
+      site,
+      defaultCandidatePoolSize: settings.candidatePoolSize,
+      peers: () => peersOf(table),
+      liveness: (uuid) => {
+        const member = table.members().find((candidate) => candidate.announce.uuid === uuid);
+        return member ? table.liveness(member) : undefined;
+      },
+      nameOf: (uuid) => table.members().find((candidate) => candidate.announce.uuid === uuid)?.announce.name,
+      sendRaft: (node, message) => void mesh.publishTo(node, nodeTopic(config.clusterId, node, "raft"), encodePayload("raft", message), false),
+      call: (node, method, params, timeoutMs) => rpc.call(node, method, params, timeoutMs),
+      announce,
+      ip: new ClusterIpHolder(world.clusterAddress, clusterLog),
+      managementDevice: async () => {
+        const device = await world.deviceOf(config.management.address);
+        if (device === null) throw new Error(`no network device holds the management address ${config.management.address}`);
+        return device;
+      },
+      clock: world.clock,
+      random: world.random,
+      log: clusterLog,
+      onFatal: (error) => world.fatal(error),
+    });
   }
 
   /** What peers publish to this node's own broker, routed by the topic map. */
@@ -204,7 +323,7 @@ export class Agent implements Service {
     return {
       name: "inbox",
       start: async () => {
-        for (const kind of ["announce", "heartbeat", "status", "rpc"] as const) {
+        for (const kind of ["announce", "heartbeat", "status", "rpc", "raft"] as const) {
           unsubscribes.push(await this.broker.subscribe(everyNodeTopic(clusterId, kind), (topic, payload) => router.dispatch(topic, payload, viaLocalBroker)));
         }
       },

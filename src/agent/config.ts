@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ClusterIdSchema, NodeNameSchema } from "../model/node.js";
 import { AlkorError } from "../model/errors.js";
+import { SiteConfigSchema } from "../cluster/site-config.js";
 
 const PortSchema = z.number().int().min(1).max(65535);
 const HostPortSchema = z
@@ -68,6 +69,38 @@ export const AgentConfigSchema = z
       })
       .strict()
       .default({ maxPayloadBytes: 256 * 1024, reconnectMinMs: 200, reconnectMaxMs: 5000, rpcTimeoutMs: 5000 }),
+    cluster: z
+      .object({
+        /** Join any cluster that accepts this token (without a site config, this node never founds one). */
+        joinToken: z.string().min(8, "must be at least 8 characters").max(256).optional(),
+        /** Zero-touch formation; else read from siteConfigFile, else from the kernel command line. */
+        site: SiteConfigSchema.optional(),
+        siteConfigFile: z.string().min(1).default("/etc/alkor/site.json"),
+        kernelCmdline: z.string().min(1).default("/proc/cmdline"),
+        /** Raft's clock: one tick; elections time out after electionTicks to twice that (§5.2). */
+        tickMs: z.number().int().min(10).max(10_000).default(100),
+        electionTicks: z.number().int().min(4).max(1000).default(8),
+        heartbeatTicks: z.number().int().min(1).max(100).default(1),
+        /** A node cut off from the majority this long must consider itself fenced. */
+        selfFenceTimeoutMs: z.number().int().min(1000).default(15_000),
+        candidatePoolSize: z.number().int().min(1).max(99).default(5),
+        /** Snapshot the cluster state and drop the log behind it every this many entries. */
+        compactEvery: z.number().int().min(10).default(1000),
+        proposalTimeoutMs: z.number().int().min(100).default(10_000),
+      })
+      .strict()
+      .refine((c) => c.heartbeatTicks * 2 < c.electionTicks, { message: "heartbeatTicks must be well below electionTicks", path: ["heartbeatTicks"] })
+      .default({
+        siteConfigFile: "/etc/alkor/site.json",
+        kernelCmdline: "/proc/cmdline",
+        tickMs: 100,
+        electionTicks: 8,
+        heartbeatTicks: 1,
+        selfFenceTimeoutMs: 15_000,
+        candidatePoolSize: 5,
+        compactEvery: 1000,
+        proposalTimeoutMs: 10_000,
+      }),
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
@@ -78,6 +111,8 @@ export const AgentConfigSchema = z
   .strict();
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+/** A config document as written: every setting with a default may be left out. */
+export type AgentConfigInput = z.input<typeof AgentConfigSchema>;
 
 /** Validates a parsed config document; the error names every bad field. */
 export function parseAgentConfig(document: unknown, source: string): AgentConfig {

@@ -9,7 +9,9 @@ import { systemClock } from "../host/clock.js";
 import { processExec } from "../host/exec.js";
 import { liveNodeStats } from "../host/node-stats.js";
 import { cryptoRandom } from "../host/random.js";
+import { IpCommandClusterAddress } from "../host/net/cluster-address.js";
 import { asAlkorError } from "../model/errors.js";
+import { loadSiteConfig } from "./site-config-source.js";
 import { Agent } from "./agent.js";
 import { parseAgentConfigText, type AgentConfig } from "./config.js";
 import { findPackageRoot } from "./package-root.js";
@@ -31,6 +33,15 @@ async function loadConfig(path: string, explicit: boolean): Promise<AgentConfig>
   return parseAgentConfigText(text, path);
 }
 
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new Error(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const program = new Command("alkord")
     .description("The alkor node agent.")
@@ -50,6 +61,8 @@ async function main(argv: string[]): Promise<void> {
   const systemdEnv = { ...process.env };
   for (const name of ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"]) delete process.env[name];
   const alkorPackage = findPackageRoot(import.meta.url);
+  const site = await loadSiteConfig(config.cluster, readIfExists);
+  const clusterAddress = new IpCommandClusterAddress(processExec, log.child({ component: "cluster-ip" }));
   const agent = new Agent(config, {
     clock: systemClock,
     random: cryptoRandom,
@@ -61,6 +74,14 @@ async function main(argv: string[]): Promise<void> {
     profilesDir: config.profilesDir ?? join(alkorPackage.root, "hw-profiles"),
     stats: liveNodeStats(config.stateDir),
     readiness: new SystemdNotifier({ env: systemdEnv, pid: process.pid, clock: systemClock, sender: systemdNotifyTool(processExec), log }),
+    site,
+    clusterAddress,
+    deviceOf: (address) => clusterAddress.deviceOf(address),
+    fatal: (error) => {
+      // Raft's promises rest on what is on disk; a node that cannot write must not go on voting.
+      log.fatal({ err: error }, `Cluster state could not be written; the agent stops: ${asAlkorError(error).message}`);
+      process.exit(1);
+    },
   });
 
   let stopping: Promise<void> | undefined;

@@ -3,7 +3,7 @@ import type { MembershipTable, Member } from "../discovery/membership.js";
 import type { Clock } from "../host/clock.js";
 import type { NodeStats } from "../host/node-stats.js";
 import { AlkorError, asAlkorError } from "../model/errors.js";
-import type { NodeView } from "../model/node.js";
+import type { NodeRole, NodeView } from "../model/node.js";
 import type { NodeRpcMethods } from "../node/rpc-methods.js";
 import type { RpcEndpoint } from "../transport/rpc.js";
 import type { AnnouncePayload } from "../transport/topics.js";
@@ -15,21 +15,31 @@ export interface MembershipDirectoryOptions {
   rpc: RpcEndpoint<NodeRpcMethods>;
   clock: Clock;
   infoTimeoutMs: number;
+  /** The members' roles by UUID (after a linearizable read), or null while this node is in no cluster. */
+  roles: () => Promise<Map<string, NodeRole> | null>;
 }
 
-/** The nodes as this agent sees them: itself, plus what its membership table heard. */
+/**
+ * The nodes as this agent sees them: liveness and figures from what its
+ * membership table heard, roles from the cluster state. In a cluster it lists
+ * the members; before, every node it discovered.
+ */
 export class MembershipDirectory implements NodeDirectory {
   constructor(private readonly options: MembershipDirectoryOptions) {}
 
-  list(): NodeView[] {
+  async list(): Promise<NodeView[]> {
     const { options } = this;
+    const roles = await options.roles();
     const self = this.view(options.self(), true, "alive", 0, options.stats());
     const peers = options.table.members().map((member) => this.memberView(member));
-    return [self, ...peers].sort((a, b) => a.name.localeCompare(b.name));
+    const views = [self, ...peers]
+      .filter((view) => roles === null || roles.has(view.uuid))
+      .map((view) => ({ ...view, role: roles?.get(view.uuid) ?? view.role }));
+    return views.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async info(name: string): Promise<NodeInfo> {
-    const node = this.list().find((view) => view.name === name);
+    const node = (await this.list()).find((view) => view.name === name);
     if (!node) throw new AlkorError("unknown_entity", `Node ${name} is not known to this agent.`, { node: name });
     try {
       const reply = await this.options.rpc.call(name, "node.inventory", {}, this.options.infoTimeoutMs);
@@ -57,7 +67,7 @@ export class MembershipDirectory implements NodeDirectory {
       name: announce.name,
       uuid: announce.uuid,
       self,
-      // Roles come with the elected master (quorum); until then every node is regular.
+      // Outside a cluster every node is regular; list() puts in the roles of members.
       role: "regular",
       status,
       lastSeenAgoMs: Math.max(0, Math.round(lastSeenAgoMs)),

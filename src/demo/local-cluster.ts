@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, open, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AgentConfig } from "../agent/config.js";
+import type { AgentConfig, AgentConfigInput } from "../agent/config.js";
 import { NODES_PATH, NodeListBodySchema } from "../api/local/contract.js";
 import { getJson } from "../cli/endpoint.js";
 import type { NodeView } from "../model/node.js";
@@ -34,7 +34,7 @@ export interface LocalClusterOptions {
   /** Name prefix; nodes are PREFIX1, PREFIX2, ... */
   namePrefix?: string;
   /** Settings every node gets on top of the defaults here (e.g. discovery by mDNS instead of seeds). */
-  configOverrides?: Partial<AgentConfig>;
+  configOverrides?: Partial<AgentConfigInput>;
   /**
    * A command bin/alkord runs under, e.g. ["ip", "netns", "exec", NS], or one
    * per node (each in its own namespace); it must exec it in place.
@@ -74,7 +74,7 @@ export class LocalCluster {
     await Promise.all(this.nodes.map((node) => this.startNode(node.name)));
   }
 
-  configFor(node: LocalNode, overrides: Partial<AgentConfig> = {}): Record<string, unknown> {
+  configFor(node: LocalNode, overrides: Partial<AgentConfigInput> = {}): Record<string, unknown> {
     const first = this.nodes[0]!;
     return {
       clusterId: this.options.clusterId,

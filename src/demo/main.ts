@@ -1,6 +1,7 @@
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { agreedMaster } from "./cluster-probe.js";
 import { LocalCluster } from "./local-cluster.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -17,7 +18,22 @@ function say(line = ""): void {
 async function main(): Promise<void> {
   const baseDir = process.env.ALKOR_DEMO_DIR ?? join(tmpdir(), "alkor-demo");
   const addressPrefix = process.env.ALKOR_DEMO_ADDRESS_PREFIX ?? "127.0.10";
-  const cluster = new LocalCluster({ baseDir, clusterId: "demo", count: 3, addressPrefix });
+  const clusterIp = `${addressPrefix}.254`;
+  // The nodes form cluster "demo" by themselves, as appliance nodes do from the site config in their image.
+  // All three share this host's loopback, so the cluster IP goes on lo.
+  const cluster = new LocalCluster({
+    baseDir,
+    clusterId: "demo",
+    count: 3,
+    addressPrefix,
+    configOverrides: {
+      cluster: {
+        site: { clusterName: "demo", clusterIp: `${clusterIp}/32`, masterNetdev: "lo", joinToken: "demo-join-token", expectedNodes: 3 },
+        siteConfigFile: join(baseDir, "no-site.json"),
+        kernelCmdline: join(baseDir, "no-cmdline"),
+      },
+    },
+  });
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
@@ -45,16 +61,32 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   say(`All 3 agents see each other (${((Date.now() - startedAt) / 1000).toFixed(1)} s).`);
+  const sockets = cluster.nodes.map((node) => node.controlSocket);
+  let master: string | null = null;
+  while ((master = await agreedMaster(sockets)) === null) {
+    if (stopping) return;
+    if (Date.now() - startedAt > convergeTimeoutMs) {
+      say(`The agents did not form a cluster within ${convergeTimeoutMs / 1000} s; see the logs:`);
+      for (const node of cluster.nodes) say(`  ${node.name}: ${node.logPath}`);
+      await stop("timeout");
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  say(`Cluster "demo" is formed (${((Date.now() - startedAt) / 1000).toFixed(1)} s): the master is ${master}, holding the cluster IP ${clusterIp} on lo.`);
   say();
   say("Talk to a node from another shell; pick one of:");
   for (const node of cluster.nodes) say(`  export ALKOR_ENDPOINT=unix:${node.controlSocket}   # ${node.name} at ${node.address}:${node.port}, log ${node.logPath}`);
   say(`  export PATH="${join(repoRoot, "bin")}:$PATH"`);
   say();
   say("Then try:");
+  say("  alkor-cluster getmaster");
+  say("  alkor-cluster info");
   say("  alkor-node list");
+  say("  alkor-cluster master-failover       # on a node that is not the master: it takes over");
   say("  alkor-node list -o name,status,address,uuid,lastseen");
   say("  alkor-node info node2");
-  say(`  kill -9 $(pgrep -f ${join(baseDir, "node3")})   # node3 turns suspect, then dead`);
+  say(`  kill -9 $(pgrep -f ${join(baseDir, "node3")})   # node3 turns suspect, then dead; if it was the master, another takes over`);
   say();
   say("Ctrl-C stops all three agents.");
 }

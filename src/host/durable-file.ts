@@ -8,6 +8,10 @@ export interface DurableFiles {
   readIfExists(path: string): Promise<string | undefined>;
   /** Replaces the file so that after a crash it holds either the old or the new content, never a mix. */
   writeDurably(path: string, data: string): Promise<void>;
+  /** Appends to the file (created if missing) and returns once the new bytes are on disk. */
+  appendDurably(path: string, data: string): Promise<void>;
+  /** Deletes the file if it exists, durably. */
+  remove(path: string): Promise<void>;
   /** Creates the directory (and its parents) with `mode` if missing; an existing one is left as it is. */
   ensureDirectory(path: string, mode: number): Promise<void>;
 }
@@ -37,6 +41,38 @@ export async function writeFileDurably(path: string, data: string | Uint8Array):
     throw new AlkorError("environment_error", `Could not write ${path}: ${(error as Error).message}.`, { path });
   }
   await syncDirectory(directory);
+}
+
+/**
+ * Appends and fdatasyncs; a new file's directory entry is synced too. A crash
+ * mid-append can leave a torn last record, which readers must tolerate.
+ */
+export async function appendFileDurably(path: string, data: string): Promise<void> {
+  let created = false;
+  try {
+    const file = await open(path, "a", 0o600);
+    try {
+      created = (await file.stat()).size === 0;
+      await file.appendFile(data);
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    throw new AlkorError("environment_error", `Could not append to ${path}: ${(error as Error).message}.`, { path });
+  }
+  if (created) await syncDirectory(dirname(path));
+}
+
+/** Deletes a file if it exists and syncs its directory. */
+export async function removeFileDurably(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw new AlkorError("environment_error", `Could not remove ${path}: ${(error as Error).message}.`, { path });
+  }
+  await syncDirectory(dirname(path));
 }
 
 /** The file's UTF-8 text, or undefined when it does not exist; other failures are errors. */
@@ -76,5 +112,7 @@ async function syncDirectory(directory: string): Promise<void> {
 export const localDurableFiles: DurableFiles = {
   readIfExists: readFileIfExists,
   writeDurably: writeFileDurably,
+  appendDurably: appendFileDurably,
+  remove: removeFileDurably,
   ensureDirectory,
 };

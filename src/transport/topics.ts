@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HardwareSummarySchema } from "../model/hardware.js";
 import { ClusterIdSchema, NodeNameSchema } from "../model/node.js";
+import { RaftMessageSchema } from "./raft-message.js";
 
 /**
  * The one typed map of alkor's MQTT topics and their payloads:
@@ -21,6 +22,10 @@ export const AnnouncePayloadSchema = z.object({
   brokerPort: z.number().int().min(1).max(65535),
   /** Null while the node is still reading its hardware; announced again once known. */
   hardware: HardwareSummarySchema.nullable(),
+  /** The cluster the node belongs to, so that nodes with its join token know whom to ask. */
+  cluster: z.object({ name: NodeNameSchema, uuid: UuidSchema }).nullable().default(null),
+  /** A node waiting to form a cluster from its site config: the name, and proof it holds the join token. */
+  formation: z.object({ name: NodeNameSchema, proof: z.string().regex(/^[0-9a-f]{64}$/) }).nullable().default(null),
 });
 
 /** Sent to every peer each heartbeat interval; liveness rests on these. */
@@ -70,6 +75,8 @@ export const topicSchemas = {
   status: StatusPayloadSchema,
   rpc: RpcRequestPayloadSchema,
   reply: RpcReplyPayloadSchema,
+  /** Raft's messages, published on the addressee's broker. */
+  raft: RaftMessageSchema,
 } as const;
 
 export type TopicKind = keyof typeof topicSchemas;

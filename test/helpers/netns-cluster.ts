@@ -2,7 +2,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AgentConfig } from "../../src/agent/config.js";
+import type { AgentConfig, AgentConfigInput } from "../../src/agent/config.js";
 import { LocalCluster } from "../../src/demo/local-cluster.js";
 import { processExec, type ExecOptions, type ExecResult } from "../../src/host/exec.js";
 import type { NodeView } from "../../src/model/node.js";
@@ -14,9 +14,10 @@ import { confine, release } from "./netns/partition.js";
 import { addBridge, plugNode } from "./netns/segment.js";
 
 export { removeLeftoverNamespaces } from "./netns/leftovers.js";
+export { AddressMonitor } from "./netns/address-monitor.js";
 export { sampleEvery, type Sample, type Sampler } from "./netns/sampler.js";
 
-const alkorNode = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin", "alkor-node");
+const binDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "bin");
 
 export interface NetnsClusterOptions {
   /** Nodes node1..nodeN, at most 254 (one /24). */
@@ -25,7 +26,8 @@ export interface NetnsClusterOptions {
   /** Short by default (heartbeat 250 ms, suspect 1 s, dead 2.5 s) so partitions show quickly. */
   membership?: Partial<AgentConfig["membership"]>;
   logLevel?: AgentConfig["log"]["level"];
-  configOverrides?: Partial<AgentConfig>;
+  /** Settings for every node; a function gets the run's segment prefix ("10.251.S"), e.g. to place a cluster IP on it. */
+  configOverrides?: Partial<AgentConfigInput> | ((segmentPrefix: string) => Partial<AgentConfigInput>);
 }
 
 export interface NetnsNode {
@@ -48,6 +50,8 @@ export class NetnsCluster {
   readonly runId: string;
   readonly hubNamespace: string;
   readonly nodes: readonly NetnsNode[];
+  /** The first three octets of the run's segment: node i is PREFIX.i. */
+  readonly segmentPrefix: string;
   private readonly names: RunNames;
   private readonly baseDir: string;
   private readonly local: LocalCluster;
@@ -63,14 +67,16 @@ export class NetnsCluster {
     this.runId = this.names.runId;
     this.hubNamespace = this.names.hubNamespace;
     this.baseDir = join(tmpdir(), `alkor-nc-${this.runId}`);
+    this.segmentPrefix = `10.251.${this.names.subnet}`;
+    const overrides = typeof options.configOverrides === "function" ? options.configOverrides(this.segmentPrefix) : options.configOverrides;
     this.local = new LocalCluster({
       baseDir: this.baseDir,
       clusterId: options.clusterId ?? "netns",
       count: options.count,
-      addressPrefix: `10.251.${this.names.subnet}`,
+      addressPrefix: this.segmentPrefix,
       membership: { heartbeatIntervalMs: 250, suspectAfterMs: 1000, deadAfterMs: 2500, ...options.membership },
       logLevel: options.logLevel ?? "info",
-      ...(options.configOverrides ? { configOverrides: options.configOverrides } : {}),
+      ...(overrides ? { configOverrides: overrides } : {}),
       launcher: (node) => ["ip", "netns", "exec", this.node(node.name).namespace],
     });
     this.nodes = this.local.nodes.map((node, index) => ({
@@ -161,9 +167,9 @@ export class NetnsCluster {
     });
   }
 
-  /** Runs `alkor-node ARGS` on the node, against its own agent. */
-  cli(name: string, args: readonly string[]): Promise<ExecResult> {
-    return this.exec(name, [alkorNode, ...args]);
+  /** Runs an alkor-* command (default alkor-node) on the node, against its own agent. */
+  cli(name: string, args: readonly string[], command = "alkor-node"): Promise<ExecResult> {
+    return this.exec(name, [join(binDir, command), ...args]);
   }
 
   /** The node's addresses others can reach it at (its segment address, and any cluster IP it holds). */

@@ -15,8 +15,8 @@ export type NodeInfo = z.infer<typeof NodeInfoSchema>;
 
 /** The agent's knowledge of the cluster's nodes, as the local control API serves it. */
 export interface NodeDirectory {
-  /** Every node this agent knows, itself included. */
-  list(): NodeView[];
+  /** The cluster's nodes with their roles (a linearizable read), or every node this agent knows before it joins a cluster. */
+  list(): Promise<NodeView[]>;
   /**
    * Details of one node. Rejects with AlkorError("unknown_entity") for a
    * name it does not know; an unreachable node is not an error (inventory null).

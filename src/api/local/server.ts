@@ -6,8 +6,23 @@ import type { Logger } from "pino";
 import type { Service } from "../../agent/lifecycle.js";
 import { AlkorError, asAlkorError } from "../../model/errors.js";
 import { NodeNameSchema } from "../../model/node.js";
-import { HTTP_STATUS_BY_CODE, NODES_PATH, type ErrorBody, type NodeListBody } from "./contract.js";
-import type { NodeDirectory, NodeInfo } from "./node-directory.js";
+import type { z } from "zod";
+import type { ClusterControl } from "./cluster-control.js";
+import {
+  CLUSTER_FAILOVER_PATH,
+  CLUSTER_INIT_PATH,
+  CLUSTER_MASTER_PATH,
+  CLUSTER_MODIFY_PATH,
+  CLUSTER_PATH,
+  CLUSTER_STATUS_PATH,
+  ClusterInitRequestSchema,
+  ClusterModifyRequestSchema,
+  HTTP_STATUS_BY_CODE,
+  NODES_PATH,
+  NodeAddRequestSchema,
+  NodeModifyRequestSchema,
+} from "./contract.js";
+import type { NodeDirectory } from "./node-directory.js";
 
 /** A unix socket (the default, guarded by file permissions) or a TCP address. */
 export type LocalApiListen = { socketPath: string } | { host: string; port: number };
@@ -15,14 +30,25 @@ export type LocalApiListen = { socketPath: string } | { host: string; port: numb
 export interface LocalApiServerOptions {
   listen: LocalApiListen;
   directory: NodeDirectory;
+  /** Absent in tests of the node queries alone. */
+  cluster?: ClusterControl;
   log: Logger;
 }
 
 interface Reply {
   status: number;
-  body: NodeListBody | NodeInfo | ErrorBody;
+  body: unknown;
   headers?: Record<string, string>;
 }
+
+interface Request {
+  method: string;
+  path: string;
+  /** The JSON body, validated against a schema. */
+  body<T>(schema: z.ZodType<T>): T;
+}
+
+const maxBodyBytes = 64 * 1024;
 
 /** The agent's local control API, which the alkor-* commands talk to. */
 export class LocalApiServer implements Service {
@@ -81,7 +107,8 @@ export class LocalApiServer implements Service {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let reply: Reply;
     try {
-      reply = await this.route(request.method ?? "", request.url ?? "");
+      const text = await readBody(request);
+      reply = await this.route({ method: request.method ?? "", path: pathOf(request.url ?? ""), body: (schema) => parseBody(schema, text, request.url ?? "") });
     } catch (error) {
       const failure = asAlkorError(error);
       if (failure.code === "internal_error") this.options.log.error({ err: error, url: request.url }, "Local API request failed.");
@@ -96,20 +123,84 @@ export class LocalApiServer implements Service {
     response.end(text);
   }
 
-  private async route(method: string, url: string): Promise<Reply> {
-    const path = pathOf(url);
+  private async route(request: Request): Promise<Reply> {
+    const { method, path } = request;
+    const { directory } = this.options;
     if (path === NODES_PATH) {
-      if (method !== "GET") return methodNotAllowed(method, path);
-      return { status: 200, body: { nodes: this.options.directory.list() } };
+      if (method === "GET") return ok({ nodes: await directory.list() });
+      if (method === "POST") return ok(await this.clusterControl().addNode(request.body(NodeAddRequestSchema).name));
+      return methodNotAllowed(method, path, "GET, POST");
     }
     const prefix = `${NODES_PATH}/`;
-    if (path.startsWith(prefix) && !path.slice(prefix.length).includes("/")) {
-      if (method !== "GET") return methodNotAllowed(method, path);
-      const name = nodeNameOf(path.slice(prefix.length));
-      return { status: 200, body: await this.options.directory.info(name) };
+    if (path.startsWith(prefix)) {
+      const [segment, action, ...rest] = path.slice(prefix.length).split("/");
+      const name = nodeNameOf(segment ?? "");
+      if (action === undefined) {
+        if (method === "GET") return ok(await directory.info(name));
+        if (method === "DELETE") return ok(await this.clusterControl().removeNode(name));
+        return methodNotAllowed(method, path, "GET, DELETE");
+      }
+      if (action === "modify" && rest.length === 0) {
+        if (method !== "POST") return methodNotAllowed(method, path, "POST");
+        return ok(await this.clusterControl().modifyNode(name, request.body(NodeModifyRequestSchema)));
+      }
     }
+    const reads: Record<string, () => unknown> = {
+      [CLUSTER_PATH]: () => this.clusterControl().info(),
+      [CLUSTER_STATUS_PATH]: () => this.clusterControl().status(),
+      [CLUSTER_MASTER_PATH]: () => this.clusterControl().master(),
+    };
+    const writes: Record<string, () => unknown> = {
+      [CLUSTER_INIT_PATH]: () => this.clusterControl().init(request.body(ClusterInitRequestSchema)),
+      [CLUSTER_FAILOVER_PATH]: () => this.clusterControl().failover(),
+      [CLUSTER_MODIFY_PATH]: () => this.clusterControl().modify(request.body(ClusterModifyRequestSchema)),
+    };
+    const read = reads[path];
+    if (read) return method === "GET" ? ok(await read()) : methodNotAllowed(method, path, "GET");
+    const write = writes[path];
+    if (write) return method === "POST" ? ok(await write()) : methodNotAllowed(method, path, "POST");
     throw new AlkorError("unknown_entity", `The local API has no path ${path}.`);
   }
+
+  private clusterControl(): ClusterControl {
+    if (this.options.cluster) return this.options.cluster;
+    throw new AlkorError("wrong_state", "This agent serves no cluster operations.");
+  }
+}
+
+function ok(body: unknown): Reply {
+  return { status: 200, body };
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        reject(new AlkorError("wrong_input", `The request body is larger than ${maxBodyBytes} bytes.`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    request.on("error", reject);
+  });
+}
+
+function parseBody<T>(schema: z.ZodType<T>, text: string, url: string): T {
+  let document: unknown;
+  try {
+    document = text.trim() === "" ? {} : JSON.parse(text);
+  } catch (error) {
+    throw new AlkorError("wrong_input", `The request body for ${url} is not valid JSON: ${(error as Error).message}.`);
+  }
+  const result = schema.safeParse(document);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`);
+  throw new AlkorError("wrong_input", `Invalid request for ${url}: ${problems.join("; ")}.`);
 }
 
 function pathOf(url: string): string {
@@ -137,9 +228,9 @@ function errorReply(status: number, error: AlkorError): Reply {
   return { status, body: { error: { code: error.code, message: error.message } } };
 }
 
-function methodNotAllowed(method: string, path: string): Reply {
-  const error = new AlkorError("wrong_input", `Method ${method} is not allowed on ${path}; use GET.`);
-  return { ...errorReply(405, error), headers: { allow: "GET" } };
+function methodNotAllowed(method: string, path: string, allowed: string): Reply {
+  const error = new AlkorError("wrong_input", `Method ${method} is not allowed on ${path}; use ${allowed}.`);
+  return { ...errorReply(405, error), headers: { allow: allowed } };
 }
 
 /**

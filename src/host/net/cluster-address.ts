@@ -43,10 +43,11 @@ export class IpCommandClusterAddress implements ClusterAddressPort {
       return;
     }
     // Announced even when the address was already there: a new master's
-    // neighbours may still send to the old one's MAC address. A failed
-    // announcement does not fail acquire, since the address is held either
-    // way and the caller must know that to release it.
-    await announceIpv4(this.exec, spec.device, spec.ip).catch((error: unknown) => {
+    // neighbours may still send to the old one's MAC address. Not awaited:
+    // arping takes a second, and a master that loses its lease meanwhile must
+    // be able to drop the address at once. A failed announcement is logged;
+    // the address is held either way.
+    void announceIpv4(this.exec, spec.device, spec.ip).catch((error: unknown) => {
       this.log.warn({ err: error, ip: spec.ip, device: spec.device }, `The cluster IP ${spec.ip} is held but could not be announced: ${(error as Error).message}`);
     });
   }

@@ -1,13 +1,8 @@
 import type { ExecutionContext } from "ava";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pino } from "pino";
 import type { ClusterControl } from "../../../src/api/local/cluster-control.js";
 import type { ClusterInfoBody, ClusterStatusBody, DoneBody } from "../../../src/api/local/contract.js";
-import { LocalApiServer } from "../../../src/api/local/server.js";
 import type { AlkorError } from "../../../src/model/errors.js";
-import { FakeNodeDirectory, SAMPLE_NODES } from "../api/local/fake-node-directory.js";
+import { FakeNodeDirectory, SAMPLE_NODES, startTestServer } from "../api/local/fake-node-directory.js";
 
 export const SAMPLE_CLUSTER_INFO: ClusterInfoBody = {
   name: "cluster1.example.com",
@@ -121,13 +116,7 @@ function done(message: string): DoneBody {
  * fresh temporary directory, stopped when the test ends; returns its endpoint.
  */
 export async function startClusterApi(t: ExecutionContext, cluster: ClusterControl): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "alkor-cli-"));
-  const socketPath = join(dir, "alkord.sock");
-  const server = new LocalApiServer({ listen: { socketPath }, directory: new FakeNodeDirectory(SAMPLE_NODES), cluster, log: pino({ level: "silent" }) });
-  t.teardown(async () => {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
-  await server.start();
-  return `unix:${socketPath}`;
+  const api = await startTestServer(new FakeNodeDirectory(SAMPLE_NODES), cluster);
+  t.teardown(api.close);
+  return `unix:${api.socketPath}`;
 }

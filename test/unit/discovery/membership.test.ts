@@ -18,6 +18,8 @@ function announce(name: string, uuid: string): AnnouncePayload {
       manufacturer: "", model: "", serial: "", cpuModel: "", cpuCores: 2, cpuThreads: 2,
       memoryBytes: 1, diskCount: 0, diskBytes: 0, nicCount: 1, profile: "generic",
     },
+    cluster: null,
+    formation: null,
   };
 }
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
+import type { ClusterControl } from "../../../../src/api/local/cluster-control.js";
 import type { NodeDirectory, NodeInfo } from "../../../../src/api/local/node-directory.js";
 import { LocalApiServer } from "../../../../src/api/local/server.js";
 import { AlkorError } from "../../../../src/model/errors.js";
@@ -48,7 +49,7 @@ export class FakeNodeDirectory implements NodeDirectory {
     private readonly infos: Record<string, Omit<NodeInfo, "node">> = {},
   ) {}
 
-  list(): NodeView[] {
+  async list(): Promise<NodeView[]> {
     return this.nodes;
   }
 
@@ -81,10 +82,13 @@ export interface TestServer {
 }
 
 /** A real local API server on a unix socket in a fresh temporary directory. */
-export async function startTestServer(directory: NodeDirectory = new FakeNodeDirectory(SAMPLE_NODES, SAMPLE_INFOS)): Promise<TestServer> {
+export async function startTestServer(
+  directory: NodeDirectory = new FakeNodeDirectory(SAMPLE_NODES, SAMPLE_INFOS),
+  cluster?: ClusterControl,
+): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "alkor-api-"));
   const socketPath = join(dir, "run", "alkord.sock");
-  const server = new LocalApiServer({ listen: { socketPath }, directory, log: pino({ level: "silent" }) });
+  const server = new LocalApiServer({ listen: { socketPath }, directory, ...(cluster ? { cluster } : {}), log: pino({ level: "silent" }) });
   await server.start();
   return {
     server,

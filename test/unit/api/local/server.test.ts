@@ -11,6 +11,7 @@ import { NodeInfoSchema } from "../../../../src/api/local/node-directory.js";
 import { LocalApiServer } from "../../../../src/api/local/server.js";
 import { getJson, parseEndpoint, type Endpoint } from "../../../../src/cli/endpoint.js";
 import { AlkorError } from "../../../../src/model/errors.js";
+import { FakeClusterControl } from "../../cli/fake-cluster-control.js";
 import { FakeNodeDirectory, SAMPLE_NODES, startTestServer } from "./fake-node-directory.js";
 
 const silent = pino({ level: "silent" });
@@ -21,7 +22,7 @@ interface RawAnswer {
   body: unknown;
 }
 
-function rawRequest(socketPath: string, method: string, path: string): Promise<RawAnswer> {
+function rawRequest(socketPath: string, method: string, path: string, body?: string): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ socketPath, method, path, agent: false }, (response) => {
       const chunks: Buffer[] = [];
@@ -29,7 +30,7 @@ function rawRequest(socketPath: string, method: string, path: string): Promise<R
       response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body: JSON.parse(Buffer.concat(chunks).toString()) }));
     });
     outgoing.on("error", reject);
-    outgoing.end();
+    outgoing.end(body);
   });
 }
 
@@ -92,15 +93,41 @@ test("answers 404 for a path it does not serve", async (t) => {
   }
 });
 
-test("answers 405 with Allow: GET for a method other than GET", async (t) => {
+test("answers 405 naming the allowed methods for a method a path does not take", async (t) => {
   const api = await startTestServer();
   t.teardown(api.close);
-  for (const path of ["/v1/nodes", "/v1/nodes/node1"]) {
-    const raw = await rawRequest(api.socketPath, "DELETE", path);
-    t.is(raw.status, 405);
-    t.is(raw.headers.allow, "GET");
-    t.like(raw.body, { error: { code: "wrong_input", message: `Method DELETE is not allowed on ${path}; use GET.` } });
+  const cases = [
+    ["PUT", "/v1/nodes", "GET, POST"],
+    ["PUT", "/v1/nodes/node1", "GET, DELETE"],
+    ["GET", "/v1/nodes/node1/modify", "POST"],
+    ["POST", "/v1/cluster", "GET"],
+    ["GET", "/v1/cluster/init", "POST"],
+  ] as const;
+  for (const [method, path, allowed] of cases) {
+    const raw = await rawRequest(api.socketPath, method, path);
+    t.is(raw.status, 405, path);
+    t.is(raw.headers.allow, allowed, path);
+    t.like(raw.body, { error: { code: "wrong_input", message: `Method ${method} is not allowed on ${path}; use ${allowed}.` } }, path);
   }
+});
+
+test("a malformed or invalid request body is refused as wrong_input, naming the problem", async (t) => {
+  const api = await startTestServer(undefined, new FakeClusterControl());
+  t.teardown(api.close);
+  const notJson = await rawRequest(api.socketPath, "POST", "/v1/nodes", "{name:");
+  t.is(notJson.status, 400);
+  t.regex((notJson.body as { error: { message: string } }).error.message, /request body for \/v1\/nodes is not valid JSON/);
+  const invalid = await rawRequest(api.socketPath, "POST", "/v1/nodes/node1/modify", JSON.stringify({ changes: { offline: "yes" } }));
+  t.is(invalid.status, 400);
+  t.regex((invalid.body as { error: { message: string } }).error.message, /changes\.offline/);
+});
+
+test("cluster operations are refused when the agent serves none", async (t) => {
+  const api = await startTestServer();
+  t.teardown(api.close);
+  const raw = await rawRequest(api.socketPath, "GET", "/v1/cluster/status");
+  t.is(raw.status, 409);
+  t.like(raw.body, { error: { code: "wrong_state" } });
 });
 
 test("answers 400 wrong_input for a node name that is not a host name", async (t) => {

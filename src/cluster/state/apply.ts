@@ -1,0 +1,101 @@
+import type { ErrorCode } from "../../model/errors.js";
+import type { ClusterCommand, ClusterNode, ClusterState, NodeFlags } from "./schema.js";
+
+export interface CommandRefusal {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ApplyOutcome = { state: ClusterState; refusal: null } | { state: ClusterState; refusal: CommandRefusal };
+
+/**
+ * The cluster state machine: the same command on the same state gives the
+ * same result on every node. A command that does not fit the state is
+ * refused and changes nothing; the proposer hears why.
+ */
+export function applyCommand(state: ClusterState, command: ClusterCommand): ApplyOutcome {
+  const result = transition(state, command);
+  if ("code" in result) return { state, refusal: result };
+  return { state: { ...result, serial: state.serial + 1 }, refusal: null };
+}
+
+function transition(state: ClusterState, command: ClusterCommand): ClusterState | CommandRefusal {
+  if (command.kind === "cluster.init") {
+    if (state.cluster !== null) return refuse("already_exists", `This node already belongs to cluster ${state.cluster.name}.`);
+    const founder: ClusterNode = { ...command.founder, group: command.defaultGroup.uuid, addedAt: command.cluster.createdAt };
+    return {
+      cluster: command.cluster,
+      nodeGroups: { [command.defaultGroup.uuid]: command.defaultGroup },
+      nodes: { [founder.uuid]: founder },
+      serial: state.serial,
+    };
+  }
+  const cluster = state.cluster;
+  if (cluster === null) return refuse("wrong_state", "The cluster has not been initialised.");
+  switch (command.kind) {
+    case "node.add": {
+      const { node } = command;
+      const holder = Object.values(state.nodes).find((existing) => existing.name === node.name);
+      if (holder && holder.uuid !== node.uuid) {
+        return refuse("already_exists", `Node name ${node.name} already belongs to another node (${holder.uuid}); remove it first.`);
+      }
+      const existing = state.nodes[node.uuid];
+      // A node that is already a member (re-added, or its join retried) keeps its roles and group.
+      const added: ClusterNode = existing
+        ? { ...existing, name: node.name, address: node.address, brokerPort: node.brokerPort }
+        : { ...node, group: defaultGroupOf(state), addedAt: command.at };
+      return { ...state, nodes: { ...state.nodes, [node.uuid]: added } };
+    }
+    case "node.remove": {
+      if (!state.nodes[command.uuid]) return refuse("unknown_entity", `No node with UUID ${command.uuid} in the cluster.`);
+      const nodes = { ...state.nodes };
+      delete nodes[command.uuid];
+      return { ...state, nodes };
+    }
+    case "node.modify": {
+      const node = state.nodes[command.uuid];
+      if (!node) return refuse("unknown_entity", `No node with UUID ${command.uuid} in the cluster.`);
+      const flags = modifiedFlags(node, command.changes);
+      if ("code" in flags) return flags;
+      return { ...state, nodes: { ...state.nodes, [node.uuid]: { ...node, ...flags } } };
+    }
+    case "cluster.modify":
+      return { ...state, cluster: { ...cluster, ...command.changes } };
+  }
+}
+
+/**
+ * A node has one role (as in Ganeti): offline, drained and candidate exclude
+ * each other, and taking a node offline or drained, or making it not
+ * master-capable, demotes it.
+ */
+function modifiedFlags(node: NodeFlags & { name: string }, changes: Partial<NodeFlags>): NodeFlags | CommandRefusal {
+  const flags: NodeFlags = {
+    masterCandidate: node.masterCandidate,
+    drained: node.drained,
+    offline: node.offline,
+    masterCapable: node.masterCapable,
+    vmCapable: node.vmCapable,
+    ...changes,
+  };
+  if (changes.offline === true) flags.drained = changes.drained ?? false;
+  if (changes.drained === true) flags.offline = changes.offline ?? false;
+  if (flags.offline && flags.drained) return refuse("wrong_input", `Node ${node.name} cannot be both offline and drained.`);
+  const demoting = changes.offline === true || changes.drained === true || changes.masterCapable === false;
+  if (demoting && changes.masterCandidate !== true) flags.masterCandidate = false;
+  if (flags.masterCandidate) {
+    const reason = flags.offline ? "offline" : flags.drained ? "drained" : !flags.masterCapable ? "not master-capable" : null;
+    if (reason) return refuse("wrong_state", `Node ${node.name} cannot be a master candidate: it is ${reason}.`);
+  }
+  return flags;
+}
+
+function defaultGroupOf(state: ClusterState): string {
+  const first = Object.keys(state.nodeGroups).sort()[0];
+  if (first === undefined) throw new Error("a cluster without node groups"); // cluster.init always creates one
+  return first;
+}
+
+function refuse(code: ErrorCode, message: string): CommandRefusal {
+  return { code, message };
+}

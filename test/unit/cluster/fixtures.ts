@@ -1,0 +1,42 @@
+import type { ClusterNode, ClusterState } from "../../../src/cluster/state/schema.js";
+
+export const groupUuid = "99999999-0000-4000-8000-000000000000";
+
+export function uuidOf(n: number): string {
+  return `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+}
+
+export function clusterNode(n: number, flags: Partial<ClusterNode> = {}): ClusterNode {
+  return {
+    uuid: uuidOf(n),
+    name: `node${n}`,
+    address: `10.0.0.${n}`,
+    brokerPort: 1883,
+    group: groupUuid,
+    addedAt: 0,
+    masterCandidate: false,
+    drained: false,
+    offline: false,
+    masterCapable: true,
+    vmCapable: true,
+    ...flags,
+  };
+}
+
+/** A cluster of the given nodes, pool size 5 unless said otherwise. */
+export function clusterState(nodes: ClusterNode[], candidatePoolSize = 5): ClusterState {
+  return {
+    cluster: {
+      name: "c1",
+      uuid: "88888888-0000-4000-8000-000000000000",
+      clusterIp: "10.0.0.100/24",
+      masterNetdev: null,
+      candidatePoolSize,
+      joinToken: "secret-token",
+      createdAt: 0,
+    },
+    nodeGroups: { [groupUuid]: { uuid: groupUuid, name: "default" } },
+    nodes: Object.fromEntries(nodes.map((node) => [node.uuid, node])),
+    serial: 1,
+  };
+}
