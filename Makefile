@@ -25,14 +25,14 @@ build: deps
 
 # unit + sim (in-process, parallel) then integration (real processes, one file at a time)
 test: build
-	ava 'dist/test/unit/**/*.test.js' 'dist/test/sim/**/*.test.js'
+	ava 'dist/test/unit/**/*.test.js' 'dist/test/sim/**/*.test.js' 'dist/test/scenarios/**/*.test.js'
 	ava --concurrency 1 'dist/test/integration/**/*.test.js'
 
 test-unit: build
 	ava 'dist/test/unit/**/*.test.js'
 
 test-sim: build
-	ava 'dist/test/sim/**/*.test.js'
+	ava 'dist/test/sim/**/*.test.js' 'dist/test/scenarios/**/*.test.js'
 
 # One seeded simulation run, replayed exactly: make sim SIM_ARGS="--seed 7 --nodes 5"
 sim: build

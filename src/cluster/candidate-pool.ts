@@ -59,7 +59,7 @@ function fillPool({ state, leader, liveness }: PoolView): PoolAction | null {
   const nodes = sortedNodes(state);
   const eligible = nodes.filter((node) => node.masterCapable && !node.offline && !node.drained);
   const candidates = nodes.filter((node) => node.masterCandidate);
-  const spare = eligible.find((node) => !node.masterCandidate && (node.uuid === leader || liveness(node.uuid) === "alive"));
+  const spare = eligible.find((node) => !node.masterCandidate && !node.operatorDemoted && (node.uuid === leader || liveness(node.uuid) === "alive"));
   if (candidates.length < Math.min(cluster.candidatePoolSize, eligible.length) && spare) {
     return modify(spare, true, `The candidate pool has ${candidates.length} of ${cluster.candidatePoolSize}; ${spare.name} is promoted.`);
   }

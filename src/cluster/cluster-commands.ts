@@ -81,7 +81,10 @@ export class ClusterCommands {
     if (master === this.selfUuid) throw new AlkorError("wrong_state", `Node ${name} is already the master.`);
     const voters = this.cluster.status().raft?.voters ?? [];
     if (!self?.masterCandidate || !voters.includes(this.selfUuid)) {
-      const valid = Object.values(nodes).filter((node) => node.masterCandidate && voters.includes(node.uuid)).map((node) => node.name).sort();
+      const valid = Object.values(nodes)
+        .filter((node) => node.masterCandidate && voters.includes(node.uuid) && node.uuid !== master)
+        .map((node) => node.name)
+        .sort();
       throw new AlkorError("wrong_state", `Node ${name} is not a master candidate; run master-failover on one of: ${valid.join(", ")}.`);
     }
     await this.cluster.requestTransfer(this.selfUuid);
@@ -141,7 +144,7 @@ export class ClusterCommands {
         );
       }
     }
-    await this.cluster.propose({ kind: "node.modify", uuid: node.uuid, changes });
+    await this.cluster.propose({ kind: "node.modify", uuid: node.uuid, changes, byOperator: true });
     return findNode(this.cluster.state, name);
   }
 

@@ -211,12 +211,16 @@ export class ClusterService implements Service {
     this.options.log.warn({ cluster: name }, `This node was removed from cluster ${name} and forgot it.`);
   }
 
-  /** Commits a command through the master, wherever it runs; resolves with the new serial. */
+  /**
+   * Commits a command through the master, wherever it runs; resolves with the
+   * new serial once this node has applied it too, so what it reads next shows the change.
+   */
   async propose(command: ClusterCommand): Promise<number> {
     const driver = this.requireMember();
     if (driver.status().role === "leader") return this.proposeLocal(command);
     const master = await this.masterName();
     const { serial } = await this.options.call(master, "cluster.propose", { command }, this.options.proposalTimeoutMs);
+    await this.until(() => this.state.serial >= serial, this.options.proposalTimeoutMs, `this node to apply change ${serial}`);
     return serial;
   }
 

@@ -119,13 +119,14 @@ export class RaftDriver {
   /** The entry appended, or null when this node is not the leader (or is handing over). */
   propose(data: unknown): Entry | null {
     const entry = this.raft.propose(data);
-    this.work();
+    // Only new work: a refused proposal must not wake the progress hook, which may propose again at once.
+    if (entry !== null) this.work();
     return entry;
   }
 
   proposeConfChange(change: ConfChange): Entry | null {
     const entry = this.raft.proposeConfChange(change);
-    this.work();
+    if (entry !== null) this.work();
     return entry;
   }
 

@@ -22,7 +22,7 @@ export function applyCommand(state: ClusterState, command: ClusterCommand): Appl
 function transition(state: ClusterState, command: ClusterCommand): ClusterState | CommandRefusal {
   if (command.kind === "cluster.init") {
     if (state.cluster !== null) return refuse("already_exists", `This node already belongs to cluster ${state.cluster.name}.`);
-    const founder: ClusterNode = { ...command.founder, group: command.defaultGroup.uuid, addedAt: command.cluster.createdAt };
+    const founder: ClusterNode = { ...command.founder, group: command.defaultGroup.uuid, addedAt: command.cluster.createdAt, operatorDemoted: false };
     return {
       cluster: command.cluster,
       nodeGroups: { [command.defaultGroup.uuid]: command.defaultGroup },
@@ -43,7 +43,7 @@ function transition(state: ClusterState, command: ClusterCommand): ClusterState 
       // A node that is already a member (re-added, or its join retried) keeps its roles and group.
       const added: ClusterNode = existing
         ? { ...existing, name: node.name, address: node.address, brokerPort: node.brokerPort }
-        : { ...node, group: defaultGroupOf(state), addedAt: command.at };
+        : { ...node, group: defaultGroupOf(state), addedAt: command.at, operatorDemoted: false };
       return { ...state, nodes: { ...state.nodes, [node.uuid]: added } };
     }
     case "node.remove": {
@@ -57,7 +57,9 @@ function transition(state: ClusterState, command: ClusterCommand): ClusterState 
       if (!node) return refuse("unknown_entity", `No node with UUID ${command.uuid} in the cluster.`);
       const flags = modifiedFlags(node, command.changes);
       if ("code" in flags) return flags;
-      return { ...state, nodes: { ...state.nodes, [node.uuid]: { ...node, ...flags } } };
+      // An operator's demotion sticks until a promotion undoes it.
+      const operatorDemoted = flags.masterCandidate ? false : node.operatorDemoted || (command.byOperator === true && command.changes.masterCandidate === false);
+      return { ...state, nodes: { ...state.nodes, [node.uuid]: { ...node, ...flags, operatorDemoted } } };
     }
     case "cluster.modify":
       return { ...state, cluster: { ...cluster, ...command.changes } };

@@ -24,6 +24,8 @@ export const ClusterNodeSchema = NodeFlagsSchema.extend({
   address: z.string().min(1).max(255),
   brokerPort: z.number().int().min(1).max(65535),
   group: UuidSchema,
+  /** Demoted by an operator (-C no): the master does not promote it again by itself. */
+  operatorDemoted: z.boolean().default(false),
   /** Epoch ms, as the proposing master saw it. */
   addedAt: z.number().int().nonnegative(),
 });
@@ -57,7 +59,7 @@ export type ClusterState = z.infer<typeof ClusterStateSchema>;
 
 export const emptyClusterState: ClusterState = { cluster: null, nodeGroups: {}, nodes: {}, serial: 0 };
 
-const NewNodeSchema = ClusterNodeSchema.omit({ group: true, addedAt: true });
+const NewNodeSchema = ClusterNodeSchema.omit({ group: true, addedAt: true, operatorDemoted: true });
 
 /** Every change to the cluster state, as it travels in the Raft log. */
 export const ClusterCommandSchema = z.discriminatedUnion("kind", [
@@ -69,7 +71,13 @@ export const ClusterCommandSchema = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("node.add"), node: NewNodeSchema, at: z.number().int().nonnegative() }),
   z.object({ kind: z.literal("node.remove"), uuid: UuidSchema }),
-  z.object({ kind: z.literal("node.modify"), uuid: UuidSchema, changes: NodeFlagsSchema.partial() }),
+  z.object({
+    kind: z.literal("node.modify"),
+    uuid: UuidSchema,
+    changes: NodeFlagsSchema.partial(),
+    /** Set when an operator's -C no is the reason: the pool is not refilled with this node. */
+    byOperator: z.boolean().optional(),
+  }),
   z.object({ kind: z.literal("cluster.modify"), changes: z.object({ candidatePoolSize: z.number().int().min(1).max(99) }).partial() }),
 ]);
 export type ClusterCommand = z.infer<typeof ClusterCommandSchema>;

@@ -4,7 +4,7 @@ import { emptyClusterState } from "../../../src/cluster/state/schema.js";
 import { clusterNode, clusterState, groupUuid, uuidOf } from "./fixtures.js";
 
 const newNode = (n: number) => {
-  const { group: _g, addedAt: _a, ...node } = clusterNode(n);
+  const { group: _g, addedAt: _a, operatorDemoted: _o, ...node } = clusterNode(n);
   return node;
 };
 
@@ -90,4 +90,16 @@ test("a node that is offline, drained or not master-capable cannot be made a can
 test("cluster.modify changes the candidate pool size", (t) => {
   const outcome = applyCommand(clusterState([clusterNode(1)]), { kind: "cluster.modify", changes: { candidatePoolSize: 3 } });
   t.is(outcome.state.cluster?.candidatePoolSize, 3);
+});
+
+test("an operator's demotion is remembered until the node is promoted again", (t) => {
+  const state = clusterState([clusterNode(1, { masterCandidate: true })]);
+  const demoted = applyCommand(state, { kind: "node.modify", uuid: uuidOf(1), changes: { masterCandidate: false }, byOperator: true }).state;
+  t.true(demoted.nodes[uuidOf(1)]?.operatorDemoted);
+  const drained = applyCommand(demoted, { kind: "node.modify", uuid: uuidOf(1), changes: { drained: true } }).state;
+  t.true(drained.nodes[uuidOf(1)]?.operatorDemoted, "another change keeps it");
+  const promoted = applyCommand(demoted, { kind: "node.modify", uuid: uuidOf(1), changes: { masterCandidate: true }, byOperator: true }).state;
+  t.false(promoted.nodes[uuidOf(1)]?.operatorDemoted);
+  const automatic = applyCommand(state, { kind: "node.modify", uuid: uuidOf(1), changes: { masterCandidate: false } }).state;
+  t.false(automatic.nodes[uuidOf(1)]?.operatorDemoted, "the master's own demotion of a dead candidate is not the operator's");
 });

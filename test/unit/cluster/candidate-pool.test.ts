@@ -53,3 +53,11 @@ test("nothing to do when Raft matches the state and the pool is full", (t) => {
   const state = clusterState([clusterNode(1, { masterCandidate: true }), clusterNode(2, { masterCandidate: true }), clusterNode(3)], 2);
   t.is(nextPoolAction(view({ state, raft: { voters: [uuidOf(1), uuidOf(2)], learners: [uuidOf(3)] } })), null);
 });
+
+test("a node the operator demoted is not promoted again to fill the pool", (t) => {
+  const state = clusterState([clusterNode(1, { masterCandidate: true }), clusterNode(2, { operatorDemoted: true }), clusterNode(3)], 3);
+  const action = nextPoolAction(view({ state, raft: { voters: [uuidOf(1)], learners: [uuidOf(2), uuidOf(3)] } }));
+  t.deepEqual(action?.kind === "command" ? action.command : null, { kind: "node.modify", uuid: uuidOf(3), changes: { masterCandidate: true } });
+  const onlyDemoted = clusterState([clusterNode(1, { masterCandidate: true }), clusterNode(2, { operatorDemoted: true })], 3);
+  t.is(nextPoolAction(view({ state: onlyDemoted, raft: { voters: [uuidOf(1)], learners: [uuidOf(2)] } })), null);
+});

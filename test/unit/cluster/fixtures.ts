@@ -14,6 +14,7 @@ export function clusterNode(n: number, flags: Partial<ClusterNode> = {}): Cluste
     brokerPort: 1883,
     group: groupUuid,
     addedAt: 0,
+    operatorDemoted: false,
     masterCandidate: false,
     drained: false,
     offline: false,
