@@ -10,6 +10,8 @@ export interface PoolView {
   leader: string;
   /** How alive the master sees a node; undefined when it has not heard of it. */
   liveness(uuid: string): Liveness | undefined;
+  /** Whether a node's log holds every committed entry. */
+  caughtUp(uuid: string): boolean;
 }
 
 export type PoolAction =
@@ -27,7 +29,7 @@ export function nextPoolAction(view: PoolView): PoolAction | null {
   return alignRaft(view) ?? fillPool(view);
 }
 
-function alignRaft({ state, raft, leader, liveness }: PoolView): PoolAction | null {
+function alignRaft({ state, raft, leader, liveness, caughtUp }: PoolView): PoolAction | null {
   const voters = new Set(raft.voters);
   const learners = new Set(raft.learners);
   for (const node of sortedNodes(state)) {
@@ -36,8 +38,8 @@ function alignRaft({ state, raft, leader, liveness }: PoolView): PoolAction | nu
     }
   }
   for (const node of sortedNodes(state)) {
-    // A voter that cannot answer would only make the quorum harder to reach.
-    if (node.masterCandidate && learners.has(node.uuid) && (node.uuid === leader || liveness(node.uuid) === "alive")) {
+    // A voter that cannot answer, or has yet to catch up, would only make the quorum harder to reach (thesis §4.2.1).
+    if (node.masterCandidate && learners.has(node.uuid) && liveness(node.uuid) === "alive" && caughtUp(node.uuid)) {
       return conf("promote-learner", node.uuid, `${node.name} is a master candidate and now votes.`);
     }
   }

@@ -467,6 +467,7 @@ export class ClusterService implements Service {
       raft: { voters: status.voters, learners: status.learners },
       leader: this.options.self.uuid,
       liveness: (uuid) => this.options.liveness(uuid),
+      caughtUp: (uuid) => driver.caughtUp(uuid),
     });
     if (action === null) return;
     if (action.kind === "conf") {

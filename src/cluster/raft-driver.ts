@@ -58,6 +58,8 @@ export class RaftDriver {
   private stopped = false;
   private appliedIndex: number;
   private waiters: AppliedWaiter[] = [];
+  /** The highest index each peer has confirmed to hold, from its answers to this node as leader. */
+  private readonly confirmed = new Map<NodeId, number>();
 
   constructor(private readonly options: RaftDriverOptions) {
     const { restored, timing } = options;
@@ -112,6 +114,9 @@ export class RaftDriver {
 
   step(message: Message): void {
     if (this.stopped) return;
+    if (message.type === "AppendEntriesResponse" && message.success) {
+      this.confirmed.set(message.from, Math.max(this.confirmed.get(message.from) ?? 0, message.matchIndex));
+    }
     this.raft.step(message);
     this.work();
   }
@@ -133,6 +138,14 @@ export class RaftDriver {
   transferLeadership(to: NodeId): void {
     this.raft.transferLeadership(to);
     this.work();
+  }
+
+  /**
+   * Whether a peer holds every committed entry (thesis §4.2.1: a new voter that
+   * has not caught up could stall commitment, and with it the master's lease).
+   */
+  caughtUp(peer: NodeId): boolean {
+    return (this.confirmed.get(peer) ?? 0) >= this.raft.status().commitIndex;
   }
 
   /** Resolves once the state machine has applied index; rejects after timeoutMs. */

@@ -3,10 +3,11 @@ import { nextPoolAction, type PoolView } from "../../../src/cluster/candidate-po
 import type { Liveness } from "../../../src/model/node.js";
 import { clusterNode, clusterState, uuidOf } from "./fixtures.js";
 
-function view(overrides: Partial<PoolView> & Pick<PoolView, "state" | "raft">, dead: number[] = []): PoolView {
+function view(overrides: Partial<PoolView> & Pick<PoolView, "state" | "raft">, dead: number[] = [], behind: number[] = []): PoolView {
   return {
     leader: uuidOf(1),
     liveness: (uuid): Liveness => (dead.map(uuidOf).includes(uuid) ? "dead" : "alive"),
+    caughtUp: (uuid) => !behind.map(uuidOf).includes(uuid),
     ...overrides,
   };
 }
@@ -29,6 +30,7 @@ test("a candidate that is a learner is promoted to voter once it is alive", (t) 
   const action = nextPoolAction(view({ state, raft }));
   t.deepEqual(action?.kind === "conf" ? action.change : null, { type: "promote-learner", node: uuidOf(2) });
   t.is(nextPoolAction(view({ state, raft }, [2])), null, "a dead learner is not given a vote");
+  t.is(nextPoolAction(view({ state, raft }, [], [2])), null, "nor one that has not caught up");
 });
 
 test("a voter that is no longer a candidate, or no longer a member, stops voting; the master never removes itself", (t) => {
