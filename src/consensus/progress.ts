@@ -17,8 +17,18 @@ export interface Progress {
   probeSent: boolean;
   /** Heard from within the current election timeout (CheckQuorum, thesis §6.2). */
   recentActive: boolean;
+  /** The leader's tick when it sent the latest message this follower acknowledged in this term; -Infinity before any. */
+  ackedTick: number;
 }
 
 export function newProgress(id: NodeId, lastIndex: number): Progress {
-  return { id, matchIndex: 0, nextIndex: lastIndex + 1, state: "probe", probeSent: false, recentActive: false };
+  return {
+    id,
+    matchIndex: 0,
+    nextIndex: lastIndex + 1,
+    state: "probe",
+    probeSent: false,
+    recentActive: false,
+    ackedTick: -Infinity,
+  };
 }

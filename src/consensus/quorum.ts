@@ -5,9 +5,13 @@ export function quorumSize(voters: readonly NodeId[]): number {
   return Math.floor(voters.length / 2) + 1;
 }
 
-/** The highest index stored on a majority of voters, given each voter's match index. */
-export function majorityMatchIndex(voters: readonly NodeId[], matchIndex: (id: NodeId) => number): number {
-  const sorted = voters.map(matchIndex).sort((a, b) => b - a);
+/**
+ * The highest value a majority of voters have each reached: the index stored
+ * on a majority, from match indexes (§5.3); the latest message a majority
+ * acknowledged, from acknowledgement ticks (the leader lease).
+ */
+export function reachedByQuorum(voters: readonly NodeId[], value: (id: NodeId) => number): number {
+  const sorted = voters.map(value).sort((a, b) => b - a);
   return sorted[quorumSize(voters) - 1] ?? 0;
 }
 

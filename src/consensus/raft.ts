@@ -3,7 +3,7 @@ import { AlkorError } from "../model/errors.js";
 import { RaftLog } from "./log.js";
 import { applyChange } from "./membership.js";
 import { newProgress, type Progress } from "./progress.js";
-import { majorityMatchIndex, quorumSize, voteResult } from "./quorum.js";
+import { quorumSize, reachedByQuorum, voteResult } from "./quorum.js";
 import type {
   AppendEntries,
   AppendEntriesResponse,
@@ -28,7 +28,7 @@ export interface RaftConfig {
    * a server joining an existing cluster starts with none and learns them from the leader.
    */
   readonly voters: readonly NodeId[];
-  /** The learners of an empty log (default none): they receive the log but never vote (thesis §4.2.1). */
+  /** The learners of an empty log (default none): they receive the log but never campaign (thesis §4.2.1). */
   readonly learners?: readonly NodeId[];
   /** Election timeout in ticks; each timeout is drawn from [electionTicks, 2 × electionTicks) (§5.2). */
   readonly electionTicks: number;
@@ -39,6 +39,13 @@ export interface RaftConfig {
   readonly preVote?: boolean;
   /** Default true: a leader that has not heard from a majority within an election timeout steps down (thesis §6.2). */
   readonly checkQuorum?: boolean;
+  /**
+   * Default 2, at least 1: the leader lease ends this many ticks before the
+   * followers' vote refusal can (see leaseHeld). One tick covers the phase
+   * between nodes' ticks; the rest covers tick rates that differ (with 10
+   * election ticks and a margin of 2, a follower's ticks may run up to 9/8 as fast).
+   */
+  readonly leaseMarginTicks?: number;
   /** The node's durable state after a restart. */
   readonly restored?: PersistentState;
   /** The last index the driver's state machine has applied. */
@@ -59,6 +66,12 @@ export interface RaftStatus {
   readonly learners: readonly NodeId[];
   /** The index of the latest snapshot; the log holds the entries after it (§7). */
   readonly snapshotIndex: number;
+  /**
+   * Ticks since this node last knew it was part of a working quorum: as leader,
+   * since the latest message a quorum acknowledged (or its election); otherwise
+   * since the last message from the leader of its term; never in contact, since it started.
+   */
+  readonly contactAge: number;
 }
 
 /**
@@ -70,6 +83,7 @@ export class RaftNode {
   private readonly config: RaftConfig;
   private readonly preVote: boolean;
   private readonly checkQuorum: boolean;
+  private readonly leaseMarginTicks: number;
   private readonly log: RaftLog;
 
   private term: number;
@@ -79,6 +93,26 @@ export class RaftNode {
   private role: Role = "follower";
   private leaderId: NodeId | null = null;
 
+  /** Ticks since this node started: the clock of the lease and of contactAge. */
+  private ticks = 0;
+  /**
+   * The tick this node last knew it was part of a working quorum (see
+   * contactAge). Starts at 0: a node restarted in a term may have acknowledged
+   * a leader just before it crashed, whose lease counts on it to refuse votes.
+   */
+  private contactTick = 0;
+  /**
+   * Set once this leader sends TimeoutNow: the target's election skips the
+   * followers' lease (thesis §3.10), and a delayed or duplicated TimeoutNow can
+   * start it at any time in this term, so the lease is gone for the rest of it.
+   */
+  private timeoutNowSent = false;
+  /**
+   * As leader: the latest leaderTick a quorum of voters has acknowledged, this
+   * leader counting as having acknowledged everything (Infinity when it is
+   * the only voter). Updated when an acknowledgement or the configuration changes.
+   */
+  private quorumAckedTick = -Infinity;
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
   private randomizedElectionTimeout = 0;
@@ -101,6 +135,7 @@ export class RaftNode {
     this.id = config.id;
     this.preVote = config.preVote ?? true;
     this.checkQuorum = config.checkQuorum ?? true;
+    this.leaseMarginTicks = config.leaseMarginTicks ?? 2;
     const hardState = config.restored?.hardState ?? { term: 0, votedFor: null, commit: 0 };
     const snapshot = config.restored?.snapshot;
     this.log = new RaftLog(config.restored?.entries ?? [], snapshot, {
@@ -128,11 +163,41 @@ export class RaftNode {
       lastIndex: this.log.lastIndex(),
       ...this.log.configuration(),
       snapshotIndex: this.log.latestSnapshot().index,
+      contactAge: this.ticks - this.quorumContactTick(),
     };
+  }
+
+  /**
+   * Whether this leader knows no other leader can exist now, so it may hold the
+   * cluster IP and serve reads. Followers refuse votes for an election timeout
+   * after hearing from a leader (thesis §4.2.3), so once a quorum has
+   * acknowledged a message sent at tick t, no other leader can be elected
+   * before the followers' electionTicks have passed since t: the lease is held
+   * while fewer than electionTicks - leaseMarginTicks ticks have passed since
+   * then (thesis §6.4.1). It assumes the nodes' ticks run at nearly the same
+   * rate (see leaseMarginTicks).
+   */
+  leaseHeld(): boolean {
+    if (this.role !== "leader" || this.timeoutNowSent) return false;
+    // The other voters bound other leaders only by refusing votes, which is CheckQuorum's lease.
+    if (!this.checkQuorum && this.voters().some((id) => id !== this.id)) return false;
+    return this.ticks - this.quorumAckTick() < this.config.electionTicks - this.leaseMarginTicks;
+  }
+
+  /**
+   * Thesis §6.4 read, lease-based (§6.4.1): the index a read must wait for the
+   * state machine to apply, or null if this node cannot serve one now. Only
+   * once an entry of its own term has committed (the §8 no-op) does a new
+   * leader know that its commit index covers every earlier committed entry.
+   */
+  readIndex(): number | null {
+    if (!this.leaseHeld() || this.log.term(this.commitIndex) !== this.term) return null;
+    return this.commitIndex;
   }
 
   /** One unit of logical time. */
   tick(): void {
+    this.ticks++;
     if (this.role === "leader") this.tickLeader();
     else this.tickElection();
   }
@@ -231,6 +296,7 @@ export class RaftNode {
         if (this.role !== "follower") this.becomeFollower(this.term, m.from);
         this.leaderId = m.from;
         this.electionElapsed = 0;
+        this.contactTick = this.ticks;
         if (m.type === "AppendEntries") this.handleAppendEntries(m);
         else this.handleInstallSnapshot(m);
         break;
@@ -238,8 +304,10 @@ export class RaftNode {
         if (this.role === "leader") this.handleAppendResponse(m);
         break;
       case "TimeoutNow":
+        if (this.role === "leader") return;
+        this.contactTick = this.ticks;
         // Thesis §3.10: the transfer target campaigns at once, skipping PreVote and the lease.
-        if (this.isVoter() && this.role !== "leader") this.campaign("election", true);
+        if (this.isVoter()) this.campaign("election", true);
         break;
     }
   }
@@ -323,14 +391,38 @@ export class RaftNode {
     const replicas = this.replicas();
     for (const id of replicas) if (!this.progress.has(id)) this.progress.set(id, newProgress(id, this.log.lastIndex()));
     for (const id of this.progress.keys()) if (!replicas.includes(id)) this.progress.delete(id);
+    this.updateQuorumAckedTick();
   }
 
   private send(m: Message): void {
     this.outbox.push(m);
   }
 
+  /**
+   * Thesis §4.2.3: a server that heard from a leader within the election
+   * timeout neither updates its term for a vote request nor grants its vote,
+   * even in a term it has learned since; a leader, while it leads.
+   */
   private inLeaderLease(): boolean {
-    return this.checkQuorum && this.leaderId !== null && this.electionElapsed < this.config.electionTicks;
+    if (!this.checkQuorum) return false;
+    // A node still in term 0 has heard from no leader, in this life or before.
+    return this.role === "leader" || (this.term > 0 && this.ticks - this.contactTick < this.config.electionTicks);
+  }
+
+  /** The tick of the latest message a quorum of voters acknowledged, this leader's own acknowledgement being now. */
+  private quorumAckTick(): number {
+    return Math.min(this.ticks, this.quorumAckedTick);
+  }
+
+  private updateQuorumAckedTick(): void {
+    this.quorumAckedTick = reachedByQuorum(this.voters(), (id) =>
+      id === this.id ? Infinity : (this.progress.get(id)?.ackedTick ?? -Infinity),
+    );
+  }
+
+  /** Where contactAge counts from. */
+  private quorumContactTick(): number {
+    return this.role === "leader" ? Math.max(this.contactTick, this.quorumAckTick()) : this.contactTick;
   }
 
   private resetElectionTimer(): void {
@@ -378,6 +470,8 @@ export class RaftNode {
   }
 
   private becomeFollower(term: number, leaderId: NodeId | null): void {
+    // A deposed leader keeps the contact its quorum's acknowledgements gave it.
+    this.contactTick = this.quorumContactTick();
     if (term > this.term) {
       this.term = term;
       this.votedFor = null;
@@ -432,6 +526,9 @@ export class RaftNode {
   private becomeLeader(): void {
     this.role = "leader";
     this.leaderId = this.id;
+    // Winning a quorum's votes is contact with a quorum.
+    this.contactTick = this.ticks;
+    this.timeoutNowSent = false;
     this.votes.clear();
     this.heartbeatElapsed = 0;
     this.electionElapsed = 0;
@@ -443,10 +540,10 @@ export class RaftNode {
 
   private handleVoteRequest(m: VoteRequest): void {
     const preVote = m.type === "PreVote";
-    // Thesis §4.2.1: a learner never votes.
-    const learner = this.log.configuration().learners.includes(this.id);
+    // A learner votes too: a candidate asking for its vote counts it as promoted, which the
+    // learner may not know yet, and without its vote no one may be elected (etcd raft, Step).
     const canVote =
-      !learner &&
+      (m.leadershipTransfer === true || !this.inLeaderLease()) &&
       (preVote
         ? m.term > this.term
         : this.votedFor === m.from || (this.votedFor === null && this.leaderId === null)); // §5.2 one vote per term
@@ -469,7 +566,7 @@ export class RaftNode {
   private rejectStale(m: Message): void {
     if (m.type === "AppendEntries" || m.type === "InstallSnapshot") {
       const rejectedIndex = m.type === "AppendEntries" ? m.prevLogIndex : m.snapshot.index;
-      this.send(this.appendResponse(m.from, { success: false, rejectedIndex }));
+      this.send(this.appendResponse(m, { success: false, rejectedIndex, leaderTick: null }));
     } else if (m.type === "PreVote" || m.type === "RequestVote") {
       const type = m.type === "PreVote" ? "PreVoteResponse" : "RequestVoteResponse";
       this.send({ type, from: this.id, to: m.from, term: this.term, voteGranted: false });
@@ -483,16 +580,14 @@ export class RaftNode {
       const conflictTerm = this.log.term(m.prevLogIndex) ?? null;
       const conflictIndex =
         conflictTerm === null ? this.log.lastIndex() + 1 : this.log.firstIndexOfTerm(m.prevLogIndex);
-      this.send(
-        this.appendResponse(m.from, { success: false, rejectedIndex: m.prevLogIndex, conflictTerm, conflictIndex }),
-      );
+      this.send(this.appendResponse(m, { success: false, rejectedIndex: m.prevLogIndex, conflictTerm, conflictIndex }));
       return;
     }
     this.log.appendAfter(m.entries);
     const lastNewIndex = m.prevLogIndex + m.entries.length;
     // §5.3 receiver rule 5: commitIndex = min(leaderCommit, index of last new entry)
     this.commitIndex = Math.max(this.commitIndex, Math.min(m.leaderCommit, lastNewIndex));
-    this.send(this.appendResponse(m.from, { success: true, matchIndex: lastNewIndex }));
+    this.send(this.appendResponse(m, { success: true, matchIndex: lastNewIndex }));
   }
 
   /**
@@ -510,7 +605,7 @@ export class RaftNode {
     const { snapshot } = m;
     if (snapshot.index <= this.commitIndex) {
       // Already committed here, so already in the leader's log too.
-      this.send(this.appendResponse(m.from, { success: true, matchIndex: this.commitIndex }));
+      this.send(this.appendResponse(m, { success: true, matchIndex: this.commitIndex }));
       return;
     }
     // Rule 6: a log that has the snapshot's last entry keeps what follows; the entries up to it are committed.
@@ -520,15 +615,20 @@ export class RaftNode {
       this.pendingSnapshot = this.pendingRestore = snapshot;
     }
     this.commitIndex = snapshot.index;
-    this.send(this.appendResponse(m.from, { success: true, matchIndex: snapshot.index }));
+    this.send(this.appendResponse(m, { success: true, matchIndex: snapshot.index }));
   }
 
-  private appendResponse(to: NodeId, fields: Partial<AppendEntriesResponse>): AppendEntriesResponse {
+  /** The answer to m, echoing its leaderTick unless fields say otherwise. */
+  private appendResponse(
+    m: AppendEntries | InstallSnapshot,
+    fields: Partial<AppendEntriesResponse>,
+  ): AppendEntriesResponse {
     return {
       type: "AppendEntriesResponse",
       from: this.id,
-      to,
+      to: m.from,
       term: this.term,
+      leaderTick: m.leaderTick,
       success: false,
       matchIndex: 0,
       rejectedIndex: 0,
@@ -542,6 +642,11 @@ export class RaftNode {
     const progress = this.progress.get(m.from);
     if (progress === undefined) return;
     progress.recentActive = true;
+    // Any answer in this term to a message of this leader proves the follower heard it then (the lease).
+    if (m.leaderTick !== null && m.leaderTick > progress.ackedTick) {
+      progress.ackedTick = m.leaderTick;
+      this.updateQuorumAckedTick();
+    }
     if (m.success) {
       if (m.matchIndex <= progress.matchIndex) return;
       progress.matchIndex = m.matchIndex;
@@ -568,13 +673,14 @@ export class RaftNode {
   }
 
   private sendTimeoutNow(to: NodeId): void {
+    this.timeoutNowSent = true;
     this.send({ type: "TimeoutNow", from: this.id, to, term: this.term });
   }
 
   /** §5.3/§5.4.2: commit the highest index stored on a majority, but only if it is of the current term. */
   private maybeCommit(): void {
     // A leader removing itself replicates but does not count itself (thesis §4.2.2).
-    const index = majorityMatchIndex(this.voters(), (id) =>
+    const index = reachedByQuorum(this.voters(), (id) =>
       id === this.id ? this.log.persisted() : (this.progress.get(id)?.matchIndex ?? 0),
     );
     if (index <= this.commitIndex || this.log.term(index) !== this.term) return;
@@ -606,6 +712,7 @@ export class RaftNode {
       prevLogTerm: this.log.term(prevLogIndex)!,
       entries,
       leaderCommit: this.commitIndex,
+      leaderTick: this.ticks,
     });
     if (progress.state === "replicate") progress.nextIndex += entries.length;
     else progress.probeSent = true;
@@ -618,7 +725,7 @@ export class RaftNode {
    */
   private sendSnapshot(progress: Progress): void {
     const snapshot = this.log.latestSnapshot();
-    this.send({ type: "InstallSnapshot", from: this.id, to: progress.id, term: this.term, snapshot });
+    this.send({ type: "InstallSnapshot", from: this.id, to: progress.id, term: this.term, snapshot, leaderTick: this.ticks });
     progress.state = "probe";
     progress.probeSent = true;
     progress.nextIndex = snapshot.index + 1;

@@ -83,6 +83,8 @@ export interface AppendEntries extends Envelope {
   readonly prevLogTerm: number;
   readonly entries: readonly Entry[];
   readonly leaderCommit: number;
+  /** The leader's tick counter when it sent this; the response echoes it (see AppendEntriesResponse). */
+  readonly leaderTick: number;
 }
 
 export interface AppendEntriesResponse extends Envelope {
@@ -95,6 +97,13 @@ export interface AppendEntriesResponse extends Envelope {
   /** On rejection, the follower's term at rejectedIndex (null if it has no such entry) and the first index of that term (§5.3, fast backtracking). */
   readonly conflictTerm: number | null;
   readonly conflictIndex: number;
+  /**
+   * The leaderTick of the message answered, so the leader times its lease from
+   * when it sent that message, not from when this answer arrived: a delayed
+   * answer cannot stretch the lease (thesis §6.4.1). Null in the refusal of a
+   * message from an older term, which acknowledges no leader of this one.
+   */
+  readonly leaderTick: number | null;
 }
 
 /** Leadership transfer (thesis §3.10): the target starts an election at once. */
@@ -109,6 +118,8 @@ export interface TimeoutNow extends Envelope {
 export interface InstallSnapshot extends Envelope {
   readonly type: "InstallSnapshot";
   readonly snapshot: Snapshot;
+  /** As in AppendEntries. */
+  readonly leaderTick: number;
 }
 
 export type Message =

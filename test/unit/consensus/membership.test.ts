@@ -139,7 +139,7 @@ test("a learner receives the log but does not count toward the quorum until it i
   t.false(data(cluster, "n1").includes("needs n2"), "the promoted learner now counts");
 });
 
-test("a learner never votes, never campaigns and cannot be handed leadership", (t) => {
+test("a learner never campaigns and cannot be handed leadership", (t) => {
   const learner = new RaftNode({
     id: "n4",
     voters: three,
@@ -148,14 +148,10 @@ test("a learner never votes, never campaigns and cannot be handed leadership", (
     heartbeatTicks: 2,
     randomInt: (min) => min,
   });
-  learner.step({ type: "RequestVote", from: "n1", to: "n4", term: 2, lastLogIndex: 5, lastLogTerm: 2 });
   learner.step({ type: "TimeoutNow", from: "n1", to: "n4", term: 2 });
   for (let i = 0; i < 5 * electionTicks; i++) learner.tick();
   t.is(learner.status().role, "follower");
-  t.deepEqual(
-    learner.ready().messages.map((m) => [m.type, m.type === "RequestVoteResponse" && m.voteGranted]),
-    [["RequestVoteResponse", false]],
-  );
+  t.deepEqual(learner.ready().messages, []);
 
   const cluster = new Cluster(three);
   const leader = cluster.elect();
@@ -165,6 +161,26 @@ test("a learner never votes, never campaigns and cannot be handed leadership", (
   cluster.transferLeadership(leader, "n4");
   t.is(cluster.node(leader).status().transferee, null);
   t.deepEqual(cluster.leaders(), [leader]);
+});
+
+test("a learner promoted without knowing it yet votes for the candidate that counts on it", (t) => {
+  const cluster = new Cluster(["n1", "n2"]);
+  const leader = cluster.elect();
+  const voter = leader === "n1" ? "n2" : "n1";
+  cluster.join("n3");
+  cluster.proposeConfChange(leader, { type: "add-learner", node: "n3" });
+  settle(cluster, leader);
+  // The promotion commits on the two voters without reaching n3.
+  cluster.partition(["n3"], ["n1", "n2"]);
+  cluster.proposeConfChange(leader, { type: "promote-learner", node: "n3" });
+  settle(cluster, leader);
+  cluster.tick(2);
+  t.deepEqual(cluster.node(voter).status().voters, [leader, voter, "n3"].sort());
+  t.deepEqual(cluster.node("n3").status().learners, ["n3"]);
+  // Only voter and n3 are left: voter needs the vote of n3, which still believes it is a learner.
+  cluster.crash(leader);
+  cluster.heal();
+  t.is(cluster.elect(), voter);
 });
 
 test("a leader with only learners left in reach steps down on CheckQuorum", (t) => {
