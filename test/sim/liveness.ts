@@ -3,16 +3,22 @@ import type { Workload } from "./workload.js";
 
 /**
  * What keeps a healed cluster from being live, or null: some server must lead
- * in the latest term, and every acknowledged write must be applied on a majority.
+ * with no voter of its configuration in a later term, and every acknowledged
+ * write must be applied on a majority of those voters. Servers outside the
+ * configuration (removed ones may not know it) do not count.
  */
 export function livenessProblem(servers: readonly Server[], workload: Workload): string | null {
-  const statuses = servers.filter((server) => server.up).map((server) => server.node.status());
-  const term = Math.max(...statuses.map((status) => status.term));
-  if (!statuses.some((status) => status.role === "leader" && status.term === term)) return `no leader in term ${term}`;
-  const majority = Math.floor(servers.length / 2) + 1;
+  const up = servers.filter((server) => server.up);
+  const leader = up.find((server) => {
+    const { role, term, voters } = server.node.status();
+    return role === "leader" && up.every((other) => !voters.includes(other.id) || other.node.status().term <= term);
+  });
+  if (leader === undefined) return "no leader ahead of its voters";
+  const { voters } = leader.node.status();
+  const majority = Math.floor(voters.length / 2) + 1;
   for (const [id, index] of workload.acked) {
-    const holders = servers.filter((server) => server.appliedWrites.has(id)).length;
-    if (holders < majority) return `acknowledged write ${id} (index ${index}) applied on ${holders} of ${servers.length}`;
+    const holders = servers.filter((server) => voters.includes(server.id) && server.appliedIndex >= index).length;
+    if (holders < majority) return `acknowledged write ${id} (index ${index}) applied on ${holders} of ${voters.length} voters`;
   }
   return null;
 }

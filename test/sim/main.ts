@@ -29,6 +29,7 @@ for (let seed = first; seed < first + count; seed++) {
     if (!(error instanceof SimulationFailure)) throw error;
     console.log(error.trace.join("\n"));
     console.log(error.message);
+    console.log(`replay: node dist/test/sim/main.js --seed ${seed} --nodes ${nodes} --steps ${steps}`);
     process.exit(1);
   }
 }
@@ -36,6 +37,7 @@ for (let seed = first; seed < first + count; seed++) {
 function summary(r: SimulationResult): string {
   return (
     `ok seed=${r.seed} nodes=${r.nodes} steps=${r.steps} ticks=${r.ticks} terms=${r.terms} ` +
-    `proposed=${r.proposed} acked=${r.acked} crashes=${r.crashes} partitions=${r.partitions} trace=${r.hash}`
+    `proposed=${r.proposed} acked=${r.acked} reads=${r.reads} crashes=${r.crashes} partitions=${r.partitions} ` +
+    `compactions=${r.compactions} reconfigurations=${r.reconfigurations} trace=${r.hash}`
   );
 }

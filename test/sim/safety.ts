@@ -1,4 +1,5 @@
 import type { Entry, NodeId } from "../../src/consensus/index.js";
+import type { Disk } from "./disk.js";
 import { InvariantViolation } from "./invariant.js";
 import { isWrite, type Write } from "./workload.js";
 
@@ -27,12 +28,20 @@ export class SafetyChecker {
     return this.leaderOfTerm.size;
   }
 
+  /**
+   * The leader lease (thesis §6.4.1): at no instant do two nodes hold it, whatever
+   * their terms, given the nodes that hold it now.
+   */
+  leases(holders: readonly NodeId[]): void {
+    if (holders.length > 1) throw new InvariantViolation("lease", `${holders.join(" and ")} hold the lease at once`);
+  }
+
   /** Log Matching: checks a node's log from index `from` after the driver persisted it. */
-  persisted(node: NodeId, log: readonly Entry[], from: number): void {
-    for (let index = from; index <= log.length; index++) {
-      const entry = log[index - 1]!;
+  persisted(node: NodeId, disk: Disk, from: number): void {
+    for (let index = Math.max(from, disk.snapshotIndex() + 1); index <= disk.lastIndex(); index++) {
+      const entry = disk.entry(index)!;
       const position = `${index}:${entry.term}`;
-      const seen = { content: content(entry), previousTerm: log[index - 2]?.term ?? 0 };
+      const seen = { content: content(entry), previousTerm: disk.term(index - 1)! };
       const first = this.entryAt.get(position);
       if (first === undefined) this.entryAt.set(position, seen);
       else if (first.content !== seen.content || first.previousTerm !== seen.previousTerm) {
@@ -54,11 +63,14 @@ export class SafetyChecker {
     }
   }
 
-  /** Leader Completeness: a leader's log holds every entry committed in an earlier term. */
-  leaderLog(node: NodeId, term: number, log: readonly Entry[]): void {
+  /**
+   * Leader Completeness: a leader's log holds every entry committed in an
+   * earlier term. Those its snapshot covers were checked when applied.
+   */
+  leaderLog(node: NodeId, term: number, disk: Disk): void {
     for (const [index, applied] of this.appliedAt) {
-      if (applied.term >= term) continue;
-      const held = log[index - 1];
+      if (applied.term >= term || index <= disk.snapshotIndex()) continue;
+      const held = disk.entry(index);
       if (held === undefined || content(held) !== content(applied.entry)) {
         throw new InvariantViolation(
           "leader completeness",
@@ -81,7 +93,9 @@ export class SafetyChecker {
   }
 }
 
-/** An entry as the checks compare it: its term and the write it carries. */
+/** An entry as the checks compare it: its term and the write or configuration change it carries. */
 function content(entry: Entry): string {
-  return isWrite(entry) ? `t${entry.term}:w${(entry.data as Write).id}` : `t${entry.term}:no-op`;
+  if (isWrite(entry)) return `t${entry.term}:w${(entry.data as Write).id}`;
+  if (entry.config !== undefined) return `t${entry.term}:${entry.config.change.type} ${entry.config.change.node}`;
+  return `t${entry.term}:no-op`;
 }

@@ -1,5 +1,5 @@
 import type { Entry } from "../../src/consensus/index.js";
-import { InvariantViolation } from "./invariant.js";
+import { Linearizability } from "./linearizability.js";
 import type { SeededRandom } from "./random.js";
 
 /** A client's small cluster-config update: one key set to one value. */
@@ -9,43 +9,53 @@ export interface Write {
   readonly value: number;
 }
 
+/** A client's read of one key, served by the leader through readIndex() (thesis §6.4). */
+export interface Read {
+  readonly id: number;
+  readonly key: string;
+  /** The position in the log the answer must reflect at least (see Linearizability). */
+  readonly mustSee: number;
+}
+
 const keys = ["cluster-ip", "candidate-pool-size", "master-netdev", "default-hypervisor"];
 
 /**
- * Concurrent clients writing config keys. A write is acknowledged when the
- * node it was proposed to applies it; writes are linearizable when every write
- * is ordered after each write acknowledged before it was proposed.
+ * Concurrent clients writing and reading config keys. A write is acknowledged
+ * when the node it was proposed to applies it; a read answers once the
+ * leader's state machine has applied its read index.
  */
 export class Workload {
   /** Acknowledged writes, by id, with their log index. */
   readonly acked = new Map<number, number>();
   proposed = 0;
+  /** Reads answered. */
+  read = 0;
   private nextId = 1;
-  private lastAckedIndex = 0;
-  /** For each write, the highest index acknowledged before it was proposed. */
-  private readonly mustFollow = new Map<number, number>();
+  private readonly linearizability = new Linearizability();
 
-  next(random: SeededRandom): Write {
+  nextWrite(random: SeededRandom): Write {
     const write = { id: this.nextId++, key: random.pick(keys), value: random.int(0, 1000) };
-    this.mustFollow.set(write.id, this.lastAckedIndex);
+    this.linearizability.writeInvoked(write);
     return write;
+  }
+
+  nextRead(random: SeededRandom): Read {
+    return { id: this.nextId++, key: random.pick(keys), mustSee: this.linearizability.readInvoked() };
   }
 
   acknowledge(id: number, index: number): void {
     this.acked.set(id, index);
-    this.lastAckedIndex = Math.max(this.lastAckedIndex, index);
+    this.linearizability.writeAcknowledged(index);
   }
 
   /** Called for every write any node applies. */
   applied(entry: Entry): void {
-    const write = entry.data as Write;
-    const after = this.mustFollow.get(write.id)!;
-    if (entry.index <= after) {
-      throw new InvariantViolation(
-        "linearizability",
-        `write ${write.id} applied at ${entry.index}, but ${after} was acknowledged before it was proposed`,
-      );
-    }
+    this.linearizability.applied(entry.data as Write, entry.index);
+  }
+
+  answered(read: Read, value: number | undefined, position: number): void {
+    this.read++;
+    this.linearizability.readReturned(read, value, position);
   }
 }
 
