@@ -1,4 +1,4 @@
-import { agreedMaster, clusterInfo } from "../src/demo/cluster-probe.js";
+import { agreedMaster, votersAre } from "../src/demo/cluster-probe.js";
 import { NetnsCluster } from "../test/helpers/netns-cluster.js";
 
 /**
@@ -51,7 +51,7 @@ async function measure(count: number): Promise<{ crash: number[]; planned: numbe
     for (let run = 0; run < runs; run++) {
       const master = await until("one master", () => agreedMaster(socketsOf(all)));
       // Every node must be a voter again before the next kill, or the run measures a smaller cluster.
-      await until("a full candidate pool", async () => ((await clusterInfo(cluster.node(master).controlSocket)).candidates.length === count ? true : null));
+      await until("every node to vote", async () => ((await votersAre(cluster.node(master).controlSocket, count)) ? true : null));
       const survivors = all.filter((name) => name !== master);
       const killed = Date.now();
       await cluster.stopNode(master, "SIGKILL");

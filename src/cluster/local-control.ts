@@ -27,6 +27,7 @@ export class LocalClusterControl implements ClusterControl {
       term: status.raft?.term ?? null,
       commitIndex: status.raft?.commitIndex ?? null,
       master: status.master,
+      voters: status.raft === null ? null : status.raft.voters.map((uuid) => this.service.nodeName(uuid) ?? uuid).sort(),
       holdsLease: status.leaseHeld,
       quorumContactAgeMs: status.quorumContactAgeMs,
       selfFenceDue: status.selfFenceDue,

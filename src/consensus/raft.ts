@@ -445,8 +445,11 @@ export class RaftNode {
     if (this.electionElapsed >= this.config.electionTicks) {
       this.electionElapsed = 0;
       this.transferee = null;
-      // Thesis §6.2 CheckQuorum: a leader cut off from a majority steps down
-      if (this.checkQuorum && !this.quorumActive()) {
+      // A transfer abandoned after TimeoutNow left this leader without a lease for
+      // the rest of its term (see timeoutNowSent); stepping down lets an ordinary
+      // election give the cluster a master that can hold one again.
+      // Thesis §6.2 CheckQuorum: a leader cut off from a majority steps down too.
+      if (this.timeoutNowSent || (this.checkQuorum && !this.quorumActive())) {
         this.becomeFollower(this.term, null);
         return;
       }

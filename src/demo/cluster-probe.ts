@@ -11,6 +11,11 @@ export function clusterInfo(controlSocket: string): Promise<ClusterInfoBody> {
   return getJson({ kind: "unix", socketPath: controlSocket }, CLUSTER_PATH, ClusterInfoBodySchema, 5000);
 }
 
+/** True once the master counts `count` voting nodes: only then may any one of them fail without losing the quorum. */
+export async function votersAre(controlSocket: string, count: number): Promise<boolean> {
+  return (await clusterStatus(controlSocket)).voters?.length === count;
+}
+
 /** The master every given node names, when they all name the same one with a lease; else null. */
 export async function agreedMaster(controlSockets: readonly string[]): Promise<string | null> {
   const views = await Promise.all(controlSockets.map((socket) => clusterStatus(socket).catch(() => null)));

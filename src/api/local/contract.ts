@@ -85,6 +85,8 @@ export const ClusterStatusBodySchema = z.object({
   term: z.number().int().nullable(),
   commitIndex: z.number().int().nullable(),
   master: z.string().nullable(),
+  /** The nodes that vote in Raft's latest configuration, by name; null outside a cluster. */
+  voters: z.array(z.string()).nullable(),
   holdsLease: z.boolean(),
   quorumContactAgeMs: z.number().nullable(),
   selfFenceDue: z.boolean(),

@@ -19,6 +19,7 @@ export function formatClusterStatus(status: ClusterStatusBody): string[] {
       Term: status.term,
       "Commit index": status.commitIndex,
       "Master node": status.master,
+      "Voting nodes": status.voters === null ? null : status.voters.join(", "),
       "Holds master lease": yesNo(status.holdsLease),
       "Quorum contact": status.quorumContactAgeMs === null ? null : `${(status.quorumContactAgeMs / 1000).toFixed(1)}s ago`,
       "Self-fence due": yesNo(status.selfFenceDue),

@@ -1,6 +1,6 @@
 import test from "ava";
 import { AddressMonitor, NetnsCluster, sampleEvery } from "../../helpers/netns-cluster.js";
-import { agreedMaster, clusterInfo, clusterStatus } from "../../../src/demo/cluster-probe.js";
+import { agreedMaster, clusterInfo, clusterStatus, votersAre } from "../../../src/demo/cluster-probe.js";
 import { waitFor } from "../../helpers/wait.js";
 
 // Real agents in their own namespaces on one segment; the cluster forms from a site config alone.
@@ -45,7 +45,7 @@ test.serial("3 nodes form a cluster from a site config; the master partitioned i
   const first = await formed(c, 30_000);
   t.log(`cluster formed, master ${first}, after ${Date.now() - started} ms`);
   await waitFor("the master to hold the cluster IP", async () => (await holdersOfClusterIp(c, ip)).join() === first, { timeoutMs: 5000 });
-  await waitFor("every node to be a master candidate", async () => (await clusterInfo(c.node(first).controlSocket)).candidates.length === 3, { timeoutMs: 10_000 });
+  await waitFor("every node to vote", () => votersAre(c.node(first).controlSocket, 3), { timeoutMs: 10_000 });
 
   // A change committed before the partition must survive it.
   const pool = await c.cli(first, ["modify", "--candidate-pool-size", "4"], "alkor-cluster");
@@ -101,6 +101,7 @@ test.serial("kill -9 of the master: another node answers getmaster as itself and
   const first = await formed(c, 40_000);
   t.log(`5-node cluster formed, master ${first}, after ${Date.now() - started} ms`);
   await waitFor("the master to hold the cluster IP", async () => (await holdersOfClusterIp(c, ip)).join() === first, { timeoutMs: 5000 });
+  await waitFor("every node to vote", () => votersAre(c.node(first).controlSocket, 5), { timeoutMs: 10_000 });
 
   const killed = Date.now();
   await c.stopNode(first, "SIGKILL");

@@ -173,6 +173,7 @@ test("status shows this node's own view of the cluster", async (t) => {
       "Term: 4",
       "Commit index: 57",
       "Master node: node1",
+      "Voting nodes: node1, node2, node3",
       "Holds master lease: no",
       "Quorum contact: 0.2s ago",
       "Self-fence due: no",

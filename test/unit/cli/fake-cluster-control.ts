@@ -31,6 +31,7 @@ export const SAMPLE_CLUSTER_STATUS: ClusterStatusBody = {
   term: 4,
   commitIndex: 57,
   master: "node1",
+  voters: ["node1", "node2", "node3"],
   holdsLease: false,
   quorumContactAgeMs: 240,
   selfFenceDue: false,

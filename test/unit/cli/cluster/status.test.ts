@@ -12,6 +12,7 @@ test("shows none for what a node outside any cluster cannot know, and formation 
     term: null,
     commitIndex: null,
     master: null,
+    voters: null,
     quorumContactAgeMs: null,
     formation: "waiting for 2 more nodes with the join token",
   });
@@ -23,6 +24,7 @@ test("shows none for what a node outside any cluster cannot know, and formation 
     "Term: none",
     "Commit index: none",
     "Master node: none",
+    "Voting nodes: none",
     "Holds master lease: no",
     "Quorum contact: none",
     "Self-fence due: no",
