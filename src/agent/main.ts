@@ -9,6 +9,9 @@ import { systemClock } from "../host/clock.js";
 import { processExec } from "../host/exec.js";
 import { liveNodeStats } from "../host/node-stats.js";
 import { cryptoRandom } from "../host/random.js";
+import { FileRaftStorage } from "../cluster/raft-storage.js";
+import { releaseStaleClusterIp } from "../cluster/stale-cluster-ip.js";
+import { localDurableFiles } from "../host/durable-file.js";
 import { IpCommandClusterAddress } from "../host/net/cluster-address.js";
 import { asAlkorError } from "../model/errors.js";
 import { loadSiteConfig } from "./site-config-source.js";
@@ -47,8 +50,9 @@ async function main(argv: string[]): Promise<void> {
     .description("The alkor node agent.")
     .option("-c, --config <path>", "configuration file", defaultConfigPath)
     .option("--check-config", "validate the configuration, print it with its defaults and exit")
+    .option("--release-cluster-ip", "remove the cluster IP from this host, if it is there, and exit (systemd runs this after the agent stops, however it stopped)")
     .parse(argv);
-  const options = program.opts<{ config: string; checkConfig?: boolean }>();
+  const options = program.opts<{ config: string; checkConfig?: boolean; releaseClusterIp?: boolean }>();
   const config = await loadConfig(options.config, program.getOptionValueSource("config") === "cli");
   if (options.checkConfig) {
     process.stdout.write(`${JSON.stringify(config, null, 2)}\n`);
@@ -56,6 +60,18 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const log = createLogger(config.log.level, { service: "alkord", pid: process.pid });
+  if (options.releaseClusterIp) {
+    const address = new IpCommandClusterAddress(processExec, log);
+    const outcome = await releaseStaleClusterIp({
+      storage: new FileRaftStorage(join(config.stateDir, "raft"), localDurableFiles),
+      address,
+      deviceOf: (held) => address.deviceOf(held),
+      managementAddress: config.management.address,
+      log,
+    });
+    log.info(outcome);
+    return;
+  }
   // The notifier keeps its own copy: with NotifyAccess=all, a process the agent starts
   // (the hardware reader, host tools) must not be able to speak to systemd for it.
   const systemdEnv = { ...process.env };

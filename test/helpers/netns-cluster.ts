@@ -36,6 +36,7 @@ export interface NetnsNode {
   /** Its address on the run's segment, 10.251.S.i. */
   address: string;
   controlSocket: string;
+  configPath: string;
 }
 
 /**
@@ -84,6 +85,7 @@ export class NetnsCluster {
       namespace: this.names.nodeNamespace(index + 1),
       address: node.address,
       controlSocket: node.controlSocket,
+      configPath: node.configPath,
     }));
   }
 

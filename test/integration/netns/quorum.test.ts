@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import test from "ava";
 import { AddressMonitor, NetnsCluster, sampleEvery } from "../../helpers/netns-cluster.js";
 import { agreedMaster, clusterInfo, clusterStatus, votersAre } from "../../../src/demo/cluster-probe.js";
@@ -93,7 +94,7 @@ test.serial("3 nodes form a cluster from a site config; the master partitioned i
   }
 });
 
-test.serial("kill -9 of the master: another node answers getmaster as itself and holds the cluster IP; the old master drops it when it restarts", async (t) => {
+test.serial("kill -9 of the master: its host lets go of the cluster IP after it; another node answers getmaster as itself and holds it", async (t) => {
   const c = (cluster = siteCluster(5));
   const ip = `${c.segmentPrefix}.200`;
   const started = Date.now();
@@ -105,6 +106,10 @@ test.serial("kill -9 of the master: another node answers getmaster as itself and
 
   const killed = Date.now();
   await c.stopNode(first, "SIGKILL");
+  // What systemd's ExecStopPost does after any end of the agent: the dead master's host lets go of the cluster IP.
+  const released = await c.exec(first, [join(process.cwd(), "bin", "alkord"), "--config", c.node(first).configPath, "--release-cluster-ip"]);
+  t.regex(released.stdout, /Released the cluster IP/);
+  t.false((await holdersOfClusterIp(c, ip)).includes(first));
   const survivors = c.nodes.map((node) => node.name).filter((name) => name !== first);
   let second: string | null = null;
   await waitFor("a new master", async () => (second = await agreedMaster(sockets(c, survivors))) !== null, { timeoutMs: 15_000, pollMs: 50 });
@@ -114,7 +119,7 @@ test.serial("kill -9 of the master: another node answers getmaster as itself and
   await waitFor("the new master to hold the cluster IP", async () => (await holdersOfClusterIp(c, ip, survivors)).join() === second, { timeoutMs: 5000 });
 
   await c.startNode(first);
-  await waitFor("the old master to rejoin as a follower and drop the stale cluster IP", async () => {
+  await waitFor("the old master to rejoin as a follower", async () => {
     const status = await clusterStatus(c.node(first).controlSocket).catch(() => null);
     return status?.master === second && (await holdersOfClusterIp(c, ip)).join() === second;
   }, { timeoutMs: 15_000, pollMs: 200 });
