@@ -206,9 +206,10 @@ export class ClusterService implements Service {
     this.driver = undefined;
     this.machine.restore({ cluster: null, nodeGroups: {}, nodes: {}, serial: 0 });
     await this.options.ip.release();
-    await this.options.storage.erase();
+    // Remembered, so that a node with the join token does not walk back in by itself.
+    await this.options.storage.erase(clusterUuid);
     this.reannounce();
-    this.options.log.warn({ cluster: name }, `This node was removed from cluster ${name} and forgot it.`);
+    this.options.log.warn({ cluster: name }, `This node was removed from cluster ${name} and forgot it; it joins again only when added (alkor-node add).`);
   }
 
   /**
@@ -498,7 +499,8 @@ export class ClusterService implements Service {
     const { options } = this;
     const goal = options.goal;
     if (this.driver || this.joining || goal === null || options.clock.monotonic() < this.retryAt) return;
-    const step = nextFormationStep(options.self, goal, options.peers());
+    const removedFrom = await options.storage.removedFrom();
+    const step = nextFormationStep(options.self, goal, options.peers().filter((peer) => peer.cluster === null || peer.cluster.uuid !== removedFrom));
     this.formationReason = step.kind === "wait" ? step.reason : null;
     if (step.kind === "wait") return;
     this.joining = true;

@@ -19,11 +19,14 @@ export interface RaftStorage {
   begin(initialVoters: readonly string[]): Promise<void>;
   /** Makes a ready()'s persist part durable, in the order Ready documents. */
   persist(persist: Ready["persist"]): Promise<void>;
-  /** Forgets everything: the node was removed from its cluster. */
-  erase(): Promise<void>;
+  /** Forgets everything: the node was removed from its cluster, which it then remembers, to not join it again by itself. */
+  erase(removedFrom?: string): Promise<void>;
+  /** The cluster this node was last removed from, if any; forgotten when it begins a new log. */
+  removedFrom(): Promise<string | null>;
 }
 
 const BootstrapSchema = z.object({ initialVoters: z.array(z.string()) });
+const RemovedSchema = z.object({ clusterUuid: z.string() });
 
 export const HardStateSchema = z.object({
   term: z.number().int().nonnegative(),
@@ -42,6 +45,7 @@ export class FileRaftStorage implements RaftStorage {
   private readonly snapshotPath: string;
   private readonly logPath: string;
   private readonly bootstrapPath: string;
+  private readonly removedPath: string;
 
   constructor(
     private readonly directory: string,
@@ -51,6 +55,7 @@ export class FileRaftStorage implements RaftStorage {
     this.snapshotPath = join(directory, "snapshot.json");
     this.logPath = join(directory, "log.jsonl");
     this.bootstrapPath = join(directory, "bootstrap.json");
+    this.removedPath = join(directory, "removed.json");
   }
 
   async load(): Promise<StoredRaft | undefined> {
@@ -88,11 +93,18 @@ export class FileRaftStorage implements RaftStorage {
     if (hardState) await this.files.writeDurably(this.hardStatePath, JSON.stringify(hardState));
   }
 
-  async erase(): Promise<void> {
+  async erase(removedFrom?: string): Promise<void> {
     this.entries = [];
     await this.files.ensureDirectory(this.directory, 0o700);
     // The bootstrap record goes first: without it load() finds no membership, whatever else a crash leaves.
     for (const path of [this.bootstrapPath, this.logPath, this.snapshotPath, this.hardStatePath]) await this.files.remove(path);
+    if (removedFrom === undefined) await this.files.remove(this.removedPath);
+    else await this.files.writeDurably(this.removedPath, JSON.stringify({ clusterUuid: removedFrom }));
+  }
+
+  async removedFrom(): Promise<string | null> {
+    const text = await this.files.readIfExists(this.removedPath);
+    return text === undefined ? null : parseFile(RemovedSchema, text, this.removedPath).clusterUuid;
   }
 }
 

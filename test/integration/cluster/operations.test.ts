@@ -131,6 +131,19 @@ test.serial("alkor-node add admits a discovered node without a token; alkor-node
   t.regex(master.stderr, /node1 is the master; fail over to another node before removing it/);
 });
 
+test.serial("a removed node that holds the join token does not join again by itself", async (t) => {
+  const removed = await alkor("node1", "alkor-node", "remove", "node3");
+  t.is(removed.code, 0, removed.stderr);
+  await waitFor("node3 to forget the cluster and then decide to stay out", async () => {
+    const status = await clusterStatus(cluster.node("node3").controlSocket);
+    return !status.member && status.formation === "no member of a cluster is in sight yet";
+  }, { timeoutMs: 15_000 });
+  t.notRegex((await alkor("node1", "alkor-node", "list", "-o", "name", "--no-headers")).stdout, /node3/);
+  const added = await alkor("node1", "alkor-node", "add", "node3");
+  t.is(added.code, 0, added.stderr);
+  await waitFor("node3 to follow the master again", async () => (await clusterStatus(cluster.node("node3").controlSocket)).master === "node1", { timeoutMs: 10_000 });
+});
+
 test.serial("alkor-cluster modify and info agree on every member", async (t) => {
   const modified = await alkor("node3", "alkor-cluster", "modify", "--candidate-pool-size", "2");
   t.is(modified.code, 0, modified.stderr);

@@ -71,3 +71,15 @@ test("erase forgets the cluster; begin starts a clean log", async (t) => {
   t.deepEqual(loaded, { initialVoters: ["b"], state: { hardState: { term: 0, votedFor: null, commit: 0 }, entries: [] } });
   t.is(JSON.parse(await readFile(join(dir, "bootstrap.json"), "utf8")).initialVoters[0], "b");
 });
+
+test("a node removed from a cluster remembers which, until it begins a new log", async (t) => {
+  const { storage, dir } = await storageIn(t);
+  t.is(await storage.removedFrom(), null);
+  await storage.begin(["a"]);
+  await storage.erase("cluster-1");
+  const reloaded = new FileRaftStorage(dir, localDurableFiles);
+  t.is(await reloaded.load(), undefined);
+  t.is(await reloaded.removedFrom(), "cluster-1");
+  await reloaded.begin([]);
+  t.is(await reloaded.removedFrom(), null);
+});
