@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 PREFIX ?= /usr/local
 
-.PHONY: deps build test test-unit test-sim test-integration sim demo install bench clean
+.PHONY: deps build test test-unit test-sim test-integration sim demo install bench clean image lab-deps lab lab-stop lab-test
 
 deps: node_modules/.deps-done
 
@@ -55,3 +55,39 @@ install: build
 
 clean:
 	rm -rf dist
+
+# The qemu lab (issue 4): LAB_NODES nodes (3) booted from the node image under
+# qemu -accel tcg, each with a data disk, a watchdog and an ipmi_sim BMC, on a
+# bridge inside the network namespace alkor-lab; state in /var/tmp/alkor-lab
+# (ALKOR_LAB_DIR). `make lab` returns once the nodes have formed a cluster.
+LAB_NODES ?= 3
+LAB := node dist/src/lab/main.js
+
+lab-deps:
+	scripts/lab-deps.sh
+
+lab: lab-deps image build
+	$(LAB) start --nodes $(LAB_NODES)
+
+lab-stop: build
+	$(LAB) stop
+
+# A fresh lab, then the lab tests one file at a time in this order: the
+# cluster first, then the storage contract tests, then the destructive BMC
+# and watchdog tests; then, even after a failure, stop and the leftover
+# check (lab-stop.test.js). The figures the tests record are printed last.
+lab-test: lab-deps image build
+	$(LAB) stop
+	@figures=$$(mktemp); export ALKOR_LAB_FIGURES=$$figures; status=0; started=$$(date +%s); \
+	$(LAB) start --nodes $(LAB_NODES) || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+	  files=dist/test/lab/cluster.test.js; \
+	  for file in dist/test/lab/*.test.js; do \
+	    case $$(basename $$file) in cluster.test.js|bmc.test.js|watchdog.test.js|lab-stop.test.js) ;; *) files="$$files $$file";; esac; \
+	  done; \
+	  for file in dist/test/lab/bmc.test.js dist/test/lab/watchdog.test.js; do [ -f $$file ] && files="$$files $$file"; done; \
+	  for file in $$files; do echo "== $$file"; ava --concurrency 1 --timeout 10m $$file || status=1; done; \
+	fi; \
+	echo "== dist/test/lab/lab-stop.test.js"; ava --timeout 2m dist/test/lab/lab-stop.test.js || status=1; \
+	echo "lab-test: $$(( $$(date +%s) - started )) s from start to stop" >> $$figures; \
+	echo "== figures"; cat $$figures; rm -f $$figures; exit $$status
