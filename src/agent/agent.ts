@@ -21,9 +21,11 @@ import type { ProfileFiles } from "../host/hw/profile.js";
 import type { SystemInfoSource } from "../host/hw/systeminformation-source.js";
 import type { NodeStatsSource } from "../host/node-stats.js";
 import type { Random } from "../host/random.js";
+import { fileWatchdogDevice, readBootId, type WatchdogDevice } from "../host/watchdog/device.js";
 import { HardwareReader } from "../node/hardware-reader.js";
 import { nodeRpcMethods } from "../node/rpc-methods.js";
 import { StatsSampler } from "../node/stats-sampler.js";
+import { WatchdogFeeder } from "../node/watchdog-feeder.js";
 import { EmbeddedBroker } from "../transport/broker.js";
 import { DropLog } from "../transport/drop-log.js";
 import { brokerEndpoint } from "../transport/endpoint.js";
@@ -57,6 +59,8 @@ export interface AgentWorld {
   deviceOf(address: string): Promise<string | null>;
   /** Raft state could not be written: the agent must stop at once. */
   fatal(error: unknown): void;
+  /** The watchdog device and boot id, when config `watchdog` is set; the real device file and /proc when not given. */
+  watchdog?: { device(path: string): WatchdogDevice; bootId(): Promise<string> };
 }
 
 const statsIntervalMs = 5000;
@@ -224,6 +228,22 @@ export class Agent implements Service {
     });
     const inbox = this.inbox(router);
     const services: Service[] = [stats, inbox, mesh, discovery, hardware];
+    if (config.watchdog) {
+      // First to start, last to stop: the watchdog covers the agent's whole life.
+      const watchdog = world.watchdog ?? { device: fileWatchdogDevice, bootId: readBootId };
+      services.unshift(
+        new WatchdogFeeder({
+          device: watchdog.device(config.watchdog.device),
+          feedIntervalMs: config.watchdog.feedIntervalMs,
+          armedNotePath: join(config.stateDir, "watchdog-armed"),
+          files: localDurableFiles,
+          bootId: () => watchdog.bootId(),
+          pid: process.pid,
+          clock,
+          log: log.child({ component: "watchdog" }),
+        }),
+      );
+    }
     if (config.discovery.mdns) {
       // Loaded only when enabled: most sites list seeds, and startup time counts.
       const { MdnsDiscovery } = await import("../discovery/mdns.js");

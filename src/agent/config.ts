@@ -101,6 +101,31 @@ export const AgentConfigSchema = z
         compactEvery: 1000,
         proposalTimeoutMs: 10_000,
       }),
+    /**
+     * This node's own BMC, as peers reach it over IPMI LAN to fence this node
+     * (power it off); the image fills it in from the site config.
+     */
+    bmc: z
+      .object({
+        address: z.string().min(1),
+        port: PortSchema.default(623),
+        user: z.string().min(1),
+        password: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+    /**
+     * Feed a hardware watchdog while the agent lives, so that a dead or hung
+     * agent gets its node reset. The timeout is the driver's: feedIntervalMs
+     * must be under half of it.
+     */
+    watchdog: z
+      .object({
+        device: z.string().min(1).default("/dev/watchdog"),
+        feedIntervalMs: z.number().int().min(100).default(5000),
+      })
+      .strict()
+      .optional(),
     log: z
       .object({
         level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
