@@ -7,7 +7,7 @@ import { processExec } from "../host/exec.js";
 import { collectInventory } from "../host/hw/inventory.js";
 import { fsProfileFiles } from "../host/hw/profile-files.js";
 import { loadProfiles } from "../host/hw/profile.js";
-import { processSystemInfo } from "../host/hw/systeminformation-process.js";
+import { liveSystemInfo } from "../host/hw/systeminformation-source.js";
 import { prepareStorage } from "../node/storage-prep.js";
 import { createProgram, runCli } from "./common.js";
 
@@ -23,7 +23,9 @@ const program = createProgram(
     await prepareStorage(
       {
         exec: processExec,
-        readInventory: () => collectInventory(processSystemInfo()),
+        // In this process: the agent reads the hardware in a child to keep its event loop free; a one-shot command need not,
+        // and a bundled copy of this command (the image's) has no reader script beside it.
+        readInventory: () => collectInventory(liveSystemInfo),
         loadProfiles: () => loadProfiles(profilesDir, fsProfileFiles),
         files: localDurableFiles,
         stateDir: options.stateDir,
