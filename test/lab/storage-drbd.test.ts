@@ -9,7 +9,8 @@ import { openLab, recordFigure, type LabNode } from "./harness.js";
 /**
  * Contract test of the DRBD adapter (src/host/storage/drbd.ts) between two
  * lab nodes, on the real DRBD 8.4 kernel module and drbd-utils: a 256 MiB
- * resource on a logical volume of each node's volume group is created,
+ * resource on a logical volume of each node's volume group (or, where the
+ * first-boot unit made none, a loop device) is created,
  * brought up, made primary on one side, and reaches UpToDate on both through
  * the initial full sync, whose progress is parsed from the real /proc/drbd
  * while it runs (the unit tests' /proc/drbd samples are written by hand).
@@ -46,11 +47,32 @@ async function ensureDrbdModule(exec: Exec): Promise<void> {
   if (!loaded) await exec.run(["modprobe", "drbd", "usermode_helper=/bin/true"]);
 }
 
+const loopImage = "/var/tmp/alkor-lab-drbd.img";
+
+/**
+ * The backing disk: a logical volume in the first-boot volume group, as
+ * alkor will use DRBD; a loop device where that group is missing (which
+ * cluster.test.ts reports), so that the DRBD adapter is still tested.
+ */
+async function backingDisk(node: LabNode, log: (line: string) => void): Promise<string> {
+  const lvm = new Lvm(node.exec);
+  if ((await lvm.volumeGroup("alkor")) !== null) return (await lvm.createLogicalVolume({ volumeGroup: "alkor", name: volume, sizeBytes })).path;
+  log(`${node.name} has no volume group alkor: the resource stands on a loop device there.`);
+  await node.exec.run(["truncate", "-s", String(sizeBytes), loopImage]);
+  return (await node.exec.run(["losetup", "-f", "--show", loopImage])).stdout.trim();
+}
+
 async function cleanUp(node: LabNode): Promise<void> {
   const drbd = new Drbd(node.exec);
   await drbd.down(name).catch(() => undefined);
   await drbd.removeResourceFile(name).catch(() => undefined);
   await new Lvm(node.exec).removeLogicalVolume("alkor", volume).catch(() => undefined);
+  const { stdout } = await node.exec.run(["losetup", "-j", loopImage]).catch(() => ({ stdout: "" }));
+  for (const line of stdout.split("\n")) {
+    const device = line.split(":")[0];
+    if (device) await node.exec.run(["losetup", "-d", device]).catch(() => undefined);
+  }
+  await node.exec.run(["rm", "-f", loopImage]).catch(() => undefined);
 }
 
 test.before(async () => {
@@ -70,7 +92,7 @@ test.serial("a 256 MiB resource between two nodes reaches UpToDate through its i
   const disks: string[] = [];
   for (const node of nodes) {
     await ensureDrbdModule(node.exec);
-    disks.push((await new Lvm(node.exec).createLogicalVolume({ volumeGroup: "alkor", name: volume, sizeBytes })).path);
+    disks.push(await backingDisk(node, (line) => t.log(line)));
   }
   const resource: DrbdResource = {
     name,
