@@ -69,7 +69,9 @@ lab-deps:
 lab: lab-deps image build
 	$(LAB) start --nodes $(LAB_NODES)
 
-lab-stop: build
+# Stopping needs only the runner: no rebuild when it is there (a half-edited tree must not keep a lab running).
+lab-stop:
+	[ -f dist/src/lab/main.js ] || $(MAKE) build
 	$(LAB) stop
 
 # A fresh lab, then the lab tests one file at a time in this order: the

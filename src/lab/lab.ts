@@ -15,6 +15,8 @@ export type Log = (line: string) => void;
 
 /** Where the nodes' agents answer the CLI inside the image. */
 export const GUEST_ALKOR_CLUSTER = "/usr/local/bin/alkor-cluster";
+/** alkord's control socket in the guest, its default path. */
+export const GUEST_CONTROL_SOCKET = "/run/alkor/alkord.sock";
 
 /**
  * Starts the lab: the namespace and its segment, then per node the disks,
@@ -136,7 +138,11 @@ export async function waitForCluster(state: LabState, timeoutMs: number, log: Lo
     for (const node of state.nodes) {
       if (up.has(node.name)) continue;
       try {
-        await new GuestAgentExec(node.qgaSocket).run([GUEST_ALKOR_CLUSTER, "status", "--json"], { timeoutMs: Math.min(30_000, Math.max(1000, deadline - Date.now())) });
+        const exec = new GuestAgentExec(node.qgaSocket);
+        const timeoutMs = Math.min(30_000, Math.max(1000, deadline - Date.now()));
+        // A Node CLI costs seconds of a TCG guest's CPU that its boot needs: ask only once the control socket is there.
+        await exec.run(["test", "-S", GUEST_CONTROL_SOCKET], { timeoutMs });
+        await exec.run([GUEST_ALKOR_CLUSTER, "status", "--json"], { timeoutMs });
         up.add(node.name);
         log(`lab: ${node.name}'s agent answers, ${seconds(Date.now() - state.startedAt)} after start`);
       } catch (error) {
@@ -149,9 +155,15 @@ export async function waitForCluster(state: LabState, timeoutMs: number, log: Lo
   await writeLabState(state);
 
   for (;;) {
-    const masters = await Promise.all(state.nodes.map((node) => getmaster(node.qgaSocket)));
+    // The others are asked only once the first names a master: each CLI run costs a TCG guest seconds of CPU its agent needs.
+    const masters: Array<string | null> = [];
+    for (const node of state.nodes) {
+      const master = await getmaster(node.qgaSocket);
+      masters.push(master);
+      if (master === null || master !== masters[0]) break;
+    }
     const first = masters[0];
-    if (first && masters.every((master) => master === first)) {
+    if (first && masters.length === state.nodes.length && masters.every((master) => master === first)) {
       state.clusterFormedAt = Date.now();
       state.master = first;
       await writeLabState(state);
