@@ -1,5 +1,5 @@
 import { access, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { processExec, type Exec } from "../host/exec.js";
 import { AlkorError } from "../model/errors.js";
 import { GuestAgentExec } from "./guest-agent.js";
@@ -30,7 +30,8 @@ export async function startLab(settings: LabSettings, log: Log, exec: Exec = pro
   if ((await readLabState(settings.labDir)) !== null || (await namespaceExists(exec, LAB_NAMESPACE))) {
     throw new AlkorError("wrong_state", `A lab is already running (namespace ${LAB_NAMESPACE}, state in ${settings.labDir}); run make lab-stop first.`);
   }
-  const image = imageFiles(resolve(settings.imageDir));
+  const imageDir = resolve(settings.imageDir);
+  const image = imageFiles(imageDir, (await exists(join(imageDir, "vmlinux"))) ? "vmlinux" : "vmlinuz");
   for (const file of Object.values(image)) {
     try {
       await access(file);

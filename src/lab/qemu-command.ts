@@ -9,8 +9,13 @@ export interface ImageFiles {
   rootfs: string;
 }
 
-export function imageFiles(imageDir: string): ImageFiles {
-  return { kernel: join(imageDir, "vmlinuz"), initrd: join(imageDir, "initrd.img"), rootfs: join(imageDir, "rootfs.img") };
+/**
+ * The image's files. The uncompressed `vmlinux`, where the image has one,
+ * boots by PVH without decompressing itself: 2.1 s against 4.8 s for the
+ * bzImage to a shell under TCG (shared/LAB-NOTES.md).
+ */
+export function imageFiles(imageDir: string, kernel: "vmlinux" | "vmlinuz" = "vmlinuz"): ImageFiles {
+  return { kernel: join(imageDir, kernel), initrd: join(imageDir, "initrd.img"), rootfs: join(imageDir, "rootfs.img") };
 }
 
 /**

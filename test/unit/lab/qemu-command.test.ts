@@ -85,6 +85,10 @@ test("qemu runs under TCG with direct kernel boot, both disks, the tap, the watc
   t.false(argv.includes("-no-reboot"), "a BMC power reset and the watchdog reboot the guest in place");
 });
 
+test("the uncompressed kernel is booted where the image has one", (t) => {
+  t.deepEqual(valueAfter(qemuArgv(plan, plan.nodes[0]!, imageFiles("/repo/.image", "vmlinux")), "-kernel"), ["/repo/.image/vmlinux"]);
+});
+
 test("shellCommand quotes words with spaces and refuses what lan.conf cannot carry", (t) => {
   t.is(shellCommand(["qemu", "-append", "a=1 b=2", "file:/x/y.log"]), "qemu -append 'a=1 b=2' file:/x/y.log");
   t.throws(() => shellCommand(["echo", "it's"]), { message: /quotes/ });
