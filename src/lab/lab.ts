@@ -1,5 +1,5 @@
-import { access, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { access, link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { processExec, type Exec } from "../host/exec.js";
 import { AlkorError } from "../model/errors.js";
 import { GuestAgentExec } from "./guest-agent.js";
@@ -8,7 +8,7 @@ import { kernelCmdline } from "./kernel-cmdline.js";
 import { LAB_BRIDGE, LAB_NAMESPACE, planLab, type LabPlan, type LabSettings } from "./layout.js";
 import { createSegment, hostLabInterfaces, namespaceExists, pidsInNamespace } from "./network.js";
 import { commandLineOf, isAlive, killQuietly, labProcesses, spawnInNamespace } from "./processes.js";
-import { imageFiles, qemuArgv, shellCommand } from "./qemu-command.js";
+import { imageFiles, qemuArgv, shellCommand, type ImageFiles } from "./qemu-command.js";
 import { readLabState, writeLabState, type LabState } from "./state.js";
 
 export type Log = (line: string) => void;
@@ -31,18 +31,19 @@ export async function startLab(settings: LabSettings, log: Log, exec: Exec = pro
     throw new AlkorError("wrong_state", `A lab is already running (namespace ${LAB_NAMESPACE}, state in ${settings.labDir}); run make lab-stop first.`);
   }
   const imageDir = resolve(settings.imageDir);
-  const image = imageFiles(imageDir, (await exists(join(imageDir, "vmlinux"))) ? "vmlinux" : "vmlinuz");
-  for (const file of Object.values(image)) {
+  const built = imageFiles(imageDir, (await exists(join(imageDir, "vmlinux"))) ? "vmlinux" : "vmlinuz");
+  for (const file of Object.values(built)) {
     try {
       await access(file);
     } catch {
       throw new AlkorError("environment_error", `The node image has no ${file}; run make image first.`);
     }
   }
-  const plan = planLab({ ...settings, labDir: resolve(settings.labDir), imageDir: resolve(settings.imageDir) });
+  const plan = planLab({ ...settings, labDir: resolve(settings.labDir), imageDir });
   await mkdir(plan.settings.labDir, { recursive: true });
   const state = initialState(plan, startedAt);
   await writeLabState(state);
+  const image = await pinImage(exec, built, join(plan.settings.labDir, "image"));
 
   log(`lab: namespace ${plan.namespace}, bridge ${plan.bridge} ${plan.gateway}/${plan.prefixLength}, ${plan.nodes.length} nodes`);
   await createSegment(exec, plan);
@@ -67,6 +68,28 @@ export async function startLab(settings: LabSettings, log: Log, exec: Exec = pro
   await writeLabState(state);
   log(`lab: every node powered on after ${seconds(state.poweredOnAt - startedAt)}`);
   return state;
+}
+
+/**
+ * The lab's own hold on the image it booted: hard links (a copy across
+ * filesystems). A `make image` during the lab replaces .image/'s files by
+ * rename; without this, a node powered on again through its BMC would boot
+ * the new kernel and read its overlay over a base it was not written on.
+ */
+async function pinImage(exec: Exec, built: ImageFiles, dir: string): Promise<ImageFiles> {
+  await mkdir(dir, { recursive: true });
+  const pin = async (file: string): Promise<string> => {
+    const pinned = join(dir, basename(file));
+    try {
+      await link(file, pinned);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EXDEV") throw error;
+      // rootfs.img is sparse: 2 GiB of which under 1 GiB is written.
+      await exec.run(["cp", "--sparse=always", "--reflink=auto", file, pinned], { timeoutMs: 300_000 });
+    }
+    return pinned;
+  };
+  return { kernel: await pin(built.kernel), initrd: await pin(built.initrd), rootfs: await pin(built.rootfs) };
 }
 
 function initialState(plan: LabPlan, startedAt: number): LabState {
