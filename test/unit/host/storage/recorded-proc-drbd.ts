@@ -1,4 +1,4 @@
-// Unverified against a running DRBD: the 8.4 module is not on this machine.
+// Unverified against a running DRBD (except the first): the 8.4 module is not on this machine.
 // Written from the format strings of drbd_proc.c in Linux 6.1 (drbd_seq_show:
 // "%2d: cs:%s ro:%s/%s ds:%s/%s %c %c%c%c%c%c%c", then ns..oos; and
 // drbd_syncer_progress: the bar, "sync'ed:%3u.%u%% (%lu/%lu)K",
@@ -8,7 +8,7 @@
 // module's build tag line is "srcversion: %-24s". test/lab/storage-drbd.test.ts
 // parses the real /proc/drbd of the lab's DRBD 8.4.11 while a sync runs.
 
-/** After modprobe drbd, before any resource is up. */
+/** After modprobe drbd, before any resource is up. Verified: a lab guest (Debian 12, Linux 6.1) printed this, byte for byte but for its srcversion. */
 export const procDrbdNoResources = "version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 211FB288A383ED945B83420 \n";
 
 /** `drbdadm up` on the first node: waiting for the peer. */

@@ -51,7 +51,7 @@ test("the legacy /dev/watchdog is the first watchdog's sysfs entry; others by nu
 });
 
 test("sysfs attributes give the identity, timeout and nowayout", (t) => {
-  // As the i6300esb driver shows them (Linux 6.1): files end in a newline.
+  // As a lab guest's i6300esb showed them (Linux 6.1): files end in a newline.
   t.deepEqual(parseWatchdogSysfs({ identity: "i6300ESB timer\n", timeout: "30\n", nowayout: "0\n" }), { identity: "i6300ESB timer", timeoutSeconds: 30, nowayout: false });
   t.deepEqual(parseWatchdogSysfs({ identity: "Software Watchdog\n" }), { identity: "Software Watchdog", timeoutSeconds: null, nowayout: null });
 });
