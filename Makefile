@@ -53,6 +53,13 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	for command in bin/*; do ln -sf "$(CURDIR)/$$command" "$(DESTDIR)$(PREFIX)/bin/$$(basename $$command)"; done
 
+# The bootable node image in .image/ (image/README.md): Debian 12 with its
+# kernel, alkord and its units. build.sh rebuilds only when an input changed
+# (their hash is in .image/manifest.json) and prints the time and sizes.
+image: build
+	scripts/image-deps.sh
+	image/build.sh
+
 clean:
 	rm -rf dist
 
