@@ -25,7 +25,10 @@ unmount_all() {
 }
 trap unmount_all EXIT
 
-rm -rf "$root"
+# A build killed before its clean-up leaves its mounts (/dev, /proc, the .deb
+# cache) inside the root: never delete through them.
+awk -v dir="$root/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n 1 umount -l
+rm -rf --one-file-system "$root"
 echo "image: debootstrap $suite (minbase)"
 # shellcheck disable=SC2086
 debootstrap --variant=minbase --cache-dir="$debs" "$suite" "$root" ${ALKOR_DEBIAN_MIRROR:-}

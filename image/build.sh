@@ -82,7 +82,12 @@ if [ ! -f "$base.done" ]; then
   echo "image: base built in $(($(date +%s) - base_started)) s"
   # Older bases are of no more use.
   for old in "$cache"/base-*; do
-    case $old in "$base" | "$base.done") ;; *) rm -rf "$old" ;; esac
+    case $old in
+      "$base" | "$base.done") ;;
+      *) # Not through the mounts of a base build that was killed.
+         awk -v dir="$old/" 'index($2, dir) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n 1 umount -l
+         rm -rf --one-file-system "$old" ;;
+    esac
   done
 else
   echo "image: Debian base from the cache ($base)"
