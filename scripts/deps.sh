@@ -16,27 +16,16 @@ apt_packages=(
   make g++          # native npm modules
 )
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-missing=()
-for package in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-
 node_ok() {
   command -v node >/dev/null 2>&1 && node -e '
     const [major, minor] = process.versions.node.split(".").map(Number);
     process.exit(major > 20 || (major === 20 && minor >= 19) ? 0 : 1);'
 }
-if ! node_ok && ! command -v npm >/dev/null 2>&1; then missing+=(nodejs npm); fi
+# npm, to fetch a current Node from the registry, when there is no usable node at all.
+if ! node_ok && ! command -v npm >/dev/null 2>&1; then apt_packages+=(nodejs npm); fi
 
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "deps: installing Debian packages: ${missing[*]}"
-  as_root apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+source "$(dirname "$0")/apt-packages.sh"
+install_missing_packages deps "${apt_packages[@]}"
 
 # Debian 12's own nodejs is 18; the npm registry carries Node binaries as a
 # package, so a current LTS (and an npm made for it: Debian's npm 9 fails on

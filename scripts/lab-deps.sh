@@ -15,20 +15,8 @@ apt_packages=(
   nftables          # nft, for partitions inside the lab's namespace
 )
 
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-missing=()
-for package in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
-
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "lab-deps: installing Debian packages: ${missing[*]}"
-  as_root apt-get update -q
-  # No recommends: qemu-system-x86 would otherwise pull in a desktop's worth
-  # of display and audio libraries the lab never uses (it runs -display none).
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+# No recommends: qemu-system-x86 would otherwise pull in a desktop's worth of
+# display and audio libraries the lab never uses (it runs -display none).
+source "$(dirname "$0")/apt-packages.sh"
+install_missing_packages lab-deps "${apt_packages[@]}"
 echo "lab-deps: $(qemu-system-x86_64 --version | head -n 1); $(ipmitool -V)"
