@@ -174,7 +174,15 @@ export class ClusterService implements Service {
     if (this.driver) throw new AlkorError("already_exists", `This node already belongs to cluster ${this.state.cluster?.name ?? "(joining)"}.`);
     await options.storage.begin([options.self.uuid]);
     this.run(await this.loadStored());
-    await this.until(() => this.driver?.readIndex() != null, options.proposalTimeoutMs, "this node to become the master of its new cluster");
+    try {
+      await this.until(() => this.driver?.readIndex() != null, options.proposalTimeoutMs, "this node to become the master of its new cluster");
+    } catch (error) {
+      // Undone, so that the next attempt starts clean instead of finding a one-voter log with no cluster in it.
+      (this.driver as RaftDriver | undefined)?.stop();
+      this.driver = undefined;
+      await options.storage.erase();
+      throw error;
+    }
     const { self } = options;
     await this.proposeLocal({
       kind: "cluster.init",
