@@ -1,3 +1,4 @@
+import { eventually } from "../helpers/wait.js";
 import test from "ava";
 import { NodeListBodySchema } from "../../src/api/local/contract.js";
 import { IpmitoolBmc } from "../../src/host/bmc/ipmitool.js";
@@ -18,20 +19,6 @@ let observer: LabNode;
 let target: LabNode;
 let bmc: IpmitoolBmc;
 
-async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | null>, pauseMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
-  }
-}
 
 /** How `node` sees `about` in its membership table. */
 async function livenessSeenBy(node: LabNode, about: string): Promise<Liveness | undefined> {

@@ -1,3 +1,4 @@
+import { eventually } from "../helpers/wait.js";
 import test from "ava";
 import { NodeListBodySchema } from "../../src/api/local/contract.js";
 import { labState, openLab, recordFigure, type Lab } from "./harness.js";
@@ -24,27 +25,16 @@ async function masterNamedBy(node: string): Promise<string | null> {
   }
 }
 
-async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}
+
+// Each CLI run costs a TCG guest seconds of CPU: ask seldom.
+const guestPollMs = 2000;
 
 test.serial("the nodes form a cluster with no command: every node names the same master", async (t) => {
   for (const node of lab.nodes) await lab.waitForAgent(node.name, agentTimeoutMs);
   const master = await eventually("every node to name the same master", agentTimeoutMs, async () => {
     const masters = await Promise.all(lab.nodes.map((node) => masterNamedBy(node.name)));
     return masters[0] && masters.every((name) => name === masters[0]) ? masters[0] : null;
-  });
+  }, guestPollMs);
   t.true(lab.nodes.some((node) => node.name === master));
 
   const state = await labState();
@@ -62,7 +52,7 @@ test.serial("alkor-node list shows every node with its hardware and the qemu-lab
     const { stdout } = await first.exec.run(["/usr/local/bin/alkor-node", "list", "--json"]);
     const listed = NodeListBodySchema.shape.nodes.parse(JSON.parse(stdout));
     return listed.length === lab.nodes.length && listed.every((node) => node.hardware !== null) ? listed : null;
-  });
+  }, guestPollMs);
   for (const labNode of lab.nodes) {
     const listed = nodes.find((node) => node.name === labNode.name);
     if (!listed) {

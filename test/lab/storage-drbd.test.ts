@@ -1,3 +1,4 @@
+import { eventually } from "../helpers/wait.js";
 import test from "ava";
 import type { Exec } from "../../src/host/exec.js";
 import { Drbd } from "../../src/host/storage/drbd.js";
@@ -23,20 +24,6 @@ const name = "alkor-lab-r0";
 let primary: LabNode;
 let secondary: LabNode;
 
-async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | null>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
 
 /** The module, as LAB-NOTES loads it: usermode_helper=/bin/true, since no fence-peer handler is configured. */
 async function ensureDrbdModule(exec: Exec): Promise<void> {

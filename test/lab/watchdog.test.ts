@@ -1,3 +1,4 @@
+import { eventually } from "../helpers/wait.js";
 import test from "ava";
 import { NodeListBodySchema } from "../../src/api/local/contract.js";
 import type { Liveness } from "../../src/model/node.js";
@@ -15,20 +16,6 @@ const agentTimeoutMs = 10 * 60_000;
 let lab: Lab;
 let target: LabNode;
 
-async function eventually<T>(what: string, timeoutMs: number, attempt: () => Promise<T | null>, pauseMs = 1000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await attempt();
-      if (value !== null) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
-  }
-}
 
 async function bootId(node: LabNode): Promise<string> {
   return (await node.exec.run(["cat", "/proc/sys/kernel/random/boot_id"], { timeoutMs: 5_000 })).stdout.trim();
