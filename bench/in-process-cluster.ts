@@ -42,7 +42,7 @@ export async function startInProcessCluster(count: number, addressPrefix: string
       log,
       hostName: name,
       version: "bench",
-      systemInfo: recordedSystemInfo(recording),
+      readSystemInfo: () => recordedSystemInfo(recording),
       profileFiles: fsProfileFiles,
       profilesDir: join(repoRoot, "hw-profiles"),
       stats: liveNodeStats(baseDir),

@@ -45,7 +45,8 @@ export interface AgentWorld {
   log: Logger;
   hostName: string;
   version: string;
-  systemInfo: SystemInfoSource;
+  /** Each call reads the hardware anew. */
+  readSystemInfo: () => SystemInfoSource;
   profileFiles: ProfileFiles;
   profilesDir: string;
   stats: NodeStatsSource;
@@ -183,9 +184,10 @@ export class Agent implements Service {
       defaultTimeoutMs: config.transport.rpcTimeoutMs,
     });
     const hardware = new HardwareReader({
-      systemInfo: world.systemInfo,
+      readSystemInfo: world.readSystemInfo,
       profileFiles: world.profileFiles,
       profilesDir: world.profilesDir,
+      clock,
       log,
       onReport: (report) => {
         self = { ...self, hardware: report.summary };

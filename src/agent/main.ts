@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<void> {
     log,
     hostName: hostname(),
     version: alkorPackage.version,
-    systemInfo: processSystemInfo(),
+    readSystemInfo: processSystemInfo,
     profileFiles: fsProfileFiles,
     profilesDir: config.profilesDir ?? join(alkorPackage.root, "hw-profiles"),
     stats: liveNodeStats(config.stateDir),

@@ -62,6 +62,7 @@ test.serial("BMC power-off: the node's power reads off, and the other agents see
   const poweredOff = Date.now();
   await eventually(`${target.name}'s power to read off`, 30_000, async () => ((await bmc.powerStatus()) === "off" ? true : null));
   t.log(`power reads off ${Date.now() - poweredOff} ms after the power-off returned`);
+  t.is(await bmc.powerStatus(), "off");
 
   if (lab.nodes.length < 3) {
     // alkor-node list is a linearizable read: with two nodes, the survivor has no quorum to answer it.
@@ -77,6 +78,7 @@ test.serial("BMC power-off: the node's power reads off, and the other agents see
   const figure = `BMC power-off of ${target.name} (from ${observer.name}) to seen dead: ${seenDead.map((seen) => `${seen.watcher} ${seen.seconds.toFixed(1)} s`).join(", ")} (membership deadAfterMs, polled every 250 ms)`;
   t.log(figure);
   recordFigure(figure);
+  for (const watcher of watchers) t.is(await livenessSeenBy(watcher, target.name), "dead", `${watcher.name}'s view of ${target.name}`);
 });
 
 test.serial("BMC power-on: the node boots, its agent comes back and the others see it alive", async (t) => {
@@ -89,5 +91,5 @@ test.serial("BMC power-on: the node boots, its agent comes back and the others s
     await eventually(`${watcher.name} to see ${target.name} alive again`, agentTimeoutMs, async () => ((await livenessSeenBy(watcher, target.name)) === "alive" ? true : null), 1000);
   }
   t.log(`${target.name}: agent answers ${((agentBack - poweredOn) / 1000).toFixed(1)} s after power-on, seen alive by all ${((Date.now() - poweredOn) / 1000).toFixed(1)} s after`);
-  t.pass();
+  for (const watcher of lab.nodes.filter((node) => node !== target)) t.is(await livenessSeenBy(watcher, target.name), "alive", `${watcher.name}'s view of ${target.name}`);
 });

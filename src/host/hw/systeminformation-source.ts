@@ -18,10 +18,14 @@ export interface SystemInfoSource {
 
 export type SystemInfoSection = keyof SystemInfoSource;
 
-/** Raw results of each call, as JSON; a section may be missing from a hand-written recording. */
+/**
+ * Raw results of each call, as JSON; a section may be missing from a
+ * hand-written recording. `failed` keeps why a call failed while recording,
+ * so that replaying it fails with the same reason rather than a vague one.
+ */
 export type SystemInfoRecording = {
   [S in SystemInfoSection]?: Awaited<ReturnType<SystemInfoSource[S]>>;
-};
+} & { failed?: Partial<Record<SystemInfoSection, string>> };
 
 export const systemInfoSections: readonly SystemInfoSection[] = [
   "system",
@@ -49,6 +53,8 @@ export function recordedSystemInfo(recording: SystemInfoRecording): SystemInfoSo
   function replay<S extends SystemInfoSection>(section: S): () => Promise<NonNullable<SystemInfoRecording[S]>> {
     return async () => {
       const value = recording[section];
+      const failure = recording.failed?.[section];
+      if (failure !== undefined) throw new AlkorError("environment_error", failure, { section });
       if (value === undefined) {
         throw new AlkorError("environment_error", `The systeminformation recording has no ${section} section.`, { section });
       }
@@ -66,12 +72,16 @@ export function recordedSystemInfo(recording: SystemInfoRecording): SystemInfoSo
   };
 }
 
-/** Calls every section of a source, for writing fixtures; a failing call leaves its section out. */
+/** Calls every section of a source; a failing call leaves its section out and its reason under `failed`. */
 export async function recordSystemInfo(source: SystemInfoSource): Promise<SystemInfoRecording> {
   const recording: Record<string, unknown> = {};
+  const failed: Partial<Record<SystemInfoSection, string>> = {};
   const results = await Promise.allSettled(systemInfoSections.map((section) => source[section]()));
   results.forEach((result, index) => {
-    if (result.status === "fulfilled") recording[systemInfoSections[index]!] = result.value;
+    const section = systemInfoSections[index]!;
+    if (result.status === "fulfilled") recording[section] = result.value;
+    else failed[section] = result.reason instanceof Error ? result.reason.message : String(result.reason);
   });
+  if (Object.keys(failed).length > 0) recording["failed"] = failed;
   return recording as SystemInfoRecording;
 }

@@ -49,7 +49,7 @@ test.serial("three agents discover each other within 5 s", async (t) => {
   await cluster.start();
   await waitFor("all three agents to see each other alive", () => cluster.converged(names, names), { timeoutMs: 5000 });
   t.log(`full membership after ${Date.now() - startedAt} ms`);
-  t.pass();
+  t.true(await cluster.converged(names, names));
 });
 
 test.serial("alkor-node list on each node shows all three alive with their hardware", async (t) => {

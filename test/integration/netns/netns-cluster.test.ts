@@ -26,7 +26,7 @@ async function allSee(viewers: readonly string[], subjects: readonly string[], s
 test.serial("three agents in three namespaces reach full membership", async (t) => {
   const waitedMs = await waitUntilAllSeeAll(sockets(names), names, { timeoutMs: 15_000, pollMs: 50 });
   t.log(`full membership ${waitedMs} ms after the agents were spawned`);
-  t.pass();
+  t.true(await allSee(names, names, "alive"));
 });
 
 test.serial("each agent runs in its own namespace, reachable only at its own segment address", async (t) => {

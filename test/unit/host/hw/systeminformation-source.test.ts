@@ -28,8 +28,12 @@ test("recording a recorded source gives back the same recording", async (t) => {
   t.deepEqual(await recordSystemInfo(recordedSystemInfo(recording)), recording);
 });
 
-test("recording leaves out the sections whose call fails", async (t) => {
+test("recording leaves out the sections whose call fails and keeps why, so replaying them fails with that reason", async (t) => {
   const { system } = await loadRecording("this-machine");
-  const recording = await recordSystemInfo(recordedSystemInfo({ system }));
-  t.deepEqual(Object.keys(recording), ["system"]);
+  const failing = { ...recordedSystemInfo({ system }), cpu: () => Promise.reject(new Error("lscpu timed out")) };
+  const recording = await recordSystemInfo(failing);
+  t.deepEqual(Object.keys(recording), ["system", "failed"]);
+  t.is(recording.failed?.cpu, "lscpu timed out");
+  await t.throwsAsync(recordedSystemInfo(recording).cpu(), { code: "environment_error", message: "lscpu timed out" } as never);
+  t.deepEqual(await recordedSystemInfo(recording).system(), system);
 });
