@@ -71,14 +71,17 @@ test.serial("BMC power-off: the node's power reads off, and the other agents see
   }
   const seenDead = await Promise.all(
     watchers.map(async (watcher) => {
-      await eventually(`${watcher.name} to see ${target.name} dead`, 120_000, async () => ((await livenessSeenBy(watcher, target.name)) === "dead" ? true : null));
-      return { watcher: watcher.name, seconds: (Date.now() - poweredOff) / 1000 };
+      const view = await eventually(`${watcher.name} to see ${target.name} dead`, 120_000, async () => {
+        const status = await livenessSeenBy(watcher, target.name);
+        return status === "dead" ? status : null;
+      });
+      return { watcher: watcher.name, view, seconds: (Date.now() - poweredOff) / 1000 };
     }),
   );
   const figure = `BMC power-off of ${target.name} (from ${observer.name}) to seen dead: ${seenDead.map((seen) => `${seen.watcher} ${seen.seconds.toFixed(1)} s`).join(", ")} (membership deadAfterMs, polled every 250 ms)`;
   t.log(figure);
   recordFigure(figure);
-  for (const watcher of watchers) t.is(await livenessSeenBy(watcher, target.name), "dead", `${watcher.name}'s view of ${target.name}`);
+  for (const seen of seenDead) t.is(seen.view, "dead", `${seen.watcher}'s view of ${target.name}`);
 });
 
 test.serial("BMC power-on: the node boots, its agent comes back and the others see it alive", async (t) => {
@@ -87,9 +90,14 @@ test.serial("BMC power-on: the node boots, its agent comes back and the others s
   await eventually(`${target.name}'s power to read on`, 30_000, async () => ((await bmc.powerStatus()) === "on" ? true : null));
   await lab.waitForAgent(target.name, agentTimeoutMs);
   const agentBack = Date.now();
+  const views: Array<{ watcher: string; view: Liveness }> = [];
   for (const watcher of lab.nodes.filter((node) => node !== target)) {
-    await eventually(`${watcher.name} to see ${target.name} alive again`, agentTimeoutMs, async () => ((await livenessSeenBy(watcher, target.name)) === "alive" ? true : null), 1000);
+    const view = await eventually(`${watcher.name} to see ${target.name} alive again`, agentTimeoutMs, async () => {
+      const status = await livenessSeenBy(watcher, target.name);
+      return status === "alive" ? status : null;
+    }, 1000);
+    views.push({ watcher: watcher.name, view });
   }
   t.log(`${target.name}: agent answers ${((agentBack - poweredOn) / 1000).toFixed(1)} s after power-on, seen alive by all ${((Date.now() - poweredOn) / 1000).toFixed(1)} s after`);
-  for (const watcher of lab.nodes.filter((node) => node !== target)) t.is(await livenessSeenBy(watcher, target.name), "alive", `${watcher.name}'s view of ${target.name}`);
+  for (const seen of views) t.is(seen.view, "alive", `${seen.watcher}'s view of ${target.name}`);
 });
