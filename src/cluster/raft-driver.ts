@@ -13,6 +13,9 @@ export interface ReplicatedStateMachine {
   restore(data: unknown): void;
 }
 
+/** Half the transport's default payload limit (256 KiB), leaving room for the message around the entries. */
+const maxAppendBytes = 128 * 1024;
+
 export interface RaftTiming {
   tickMs: number;
   electionTicks: number;
@@ -71,6 +74,7 @@ export class RaftDriver {
       electionTicks: timing.electionTicks,
       heartbeatTicks: timing.heartbeatTicks,
       randomInt: (min, max) => options.random.int(min, max),
+      maxAppendBytes,
       ...(restored ? { restored, applied: this.appliedIndex } : {}),
     });
   }

@@ -67,6 +67,20 @@ export class RaftLog {
     return this.entries.slice(from - this.firstIndex(), to - this.firstIndex() + 1);
   }
 
+  /** Entries from `from` on, as many as fit in about maxBytes of JSON, and at least one. */
+  sliceWithin(from: number, maxBytes: number): Entry[] {
+    const entries = this.slice(from);
+    if (maxBytes === Infinity) return entries;
+    let bytes = 0;
+    let count = 0;
+    while (count < entries.length) {
+      bytes += entrySize(entries[count]!);
+      if (count > 0 && bytes > maxBytes) break;
+      count += 1;
+    }
+    return count === entries.length ? entries : entries.slice(0, count);
+  }
+
   /** Thesis §4.1: the latest configuration in the log, committed or not, decides. */
   configuration(): Configuration {
     return this.configurationAt(this.lastIndex());
@@ -184,4 +198,16 @@ export class RaftLog {
     this.handedOut = Math.min(this.handedOut, index - 1);
     this.persistedIndex = Math.min(this.persistedIndex, index - 1);
   }
+}
+
+/** Entries never change once made, so each one's size is measured once. */
+const entrySizes = new WeakMap<Entry, number>();
+
+function entrySize(entry: Entry): number {
+  let size = entrySizes.get(entry);
+  if (size === undefined) {
+    size = JSON.stringify(entry).length;
+    entrySizes.set(entry, size);
+  }
+  return size;
 }

@@ -46,6 +46,12 @@ export interface RaftConfig {
    * election ticks and a margin of 2, a follower's ticks may run up to 9/8 as fast).
    */
   readonly leaseMarginTicks?: number;
+  /**
+   * Default unlimited: an AppendEntries carries entries up to about this many
+   * bytes of JSON (always at least one), as etcd's MaxSizePerMsg; a follower
+   * far behind catches up in several messages, each under the transport's limit.
+   */
+  readonly maxAppendBytes?: number;
   /** The node's durable state after a restart. */
   readonly restored?: PersistentState;
   /** The last index the driver's state machine has applied. */
@@ -705,7 +711,7 @@ export class RaftNode {
       return;
     }
     const prevLogIndex = progress.nextIndex - 1;
-    const entries = this.log.slice(progress.nextIndex);
+    const entries = this.log.sliceWithin(progress.nextIndex, this.config.maxAppendBytes ?? Infinity);
     this.send({
       type: "AppendEntries",
       from: this.id,

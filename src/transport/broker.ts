@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import type { Service } from "../agent/lifecycle.js";
 import type { Clock } from "../host/clock.js";
 import { DropLog } from "./drop-log.js";
-import { parseTopic, topicRoot } from "./topics.js";
+import { parseTopic, payloadLimitOf, topicRoot, type PayloadLimits } from "./topics.js";
 
 export type MessageHandler = (topic: string, payload: Buffer) => void;
 
@@ -20,7 +20,7 @@ export interface EmbeddedBrokerOptions {
   /** 0 picks a free port; `port` tells which after start(). */
   port: number;
   clusterId: string;
-  maxPayloadBytes: number;
+  limits: PayloadLimits;
   log: Logger;
   clock: Clock;
 }
@@ -111,7 +111,9 @@ export class EmbeddedBroker implements Service, LocalBroker {
     let refusal: { kind: string; reason: string } | null = null;
     if (parsed === null) refusal = { kind: "foreign-topic", reason: "its topic is not an alkor topic" };
     else if (parsed.clusterId !== this.options.clusterId) refusal = { kind: "other-cluster", reason: `it belongs to cluster ${parsed.clusterId}` };
-    else if (size > this.options.maxPayloadBytes) refusal = { kind: "oversized", reason: `its payload of ${size} bytes exceeds ${this.options.maxPayloadBytes}` };
+    else if (size > payloadLimitOf(parsed.kind, this.options.limits)) {
+      refusal = { kind: "oversized", reason: `its payload of ${size} bytes exceeds ${payloadLimitOf(parsed.kind, this.options.limits)}` };
+    }
     if (refusal === null) return null;
     const { kind, reason } = refusal;
     this.drops.drop(

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { decodePayload } from "./codec.js";
 import type { DropLog } from "./drop-log.js";
-import { parseTopic, type ParsedTopic, type Payload, type TopicKind } from "./topics.js";
+import { parseTopic, payloadLimitOf, type ParsedTopic, type Payload, type PayloadLimits, type TopicKind } from "./topics.js";
 
 /** `via` is "local" for messages published to this node's own broker, else the peer broker's endpoint. */
 export type TopicHandler<K extends TopicKind> = (payload: Payload<K>, topic: ParsedTopic, via: string) => void;
@@ -18,7 +18,7 @@ export class TopicRouter {
 
   constructor(
     private readonly clusterId: string,
-    private readonly maxPayloadBytes: number,
+    private readonly limits: PayloadLimits,
     private readonly drops: DropLog,
     private readonly log: Logger,
   ) {}
@@ -35,7 +35,7 @@ export class TopicRouter {
     }
     const handler = this.handlers.get(parsed.kind);
     if (!handler) return;
-    const decoded = decodePayload(parsed.kind, bytes, this.maxPayloadBytes);
+    const decoded = decodePayload(parsed.kind, bytes, payloadLimitOf(parsed.kind, this.limits));
     if (!decoded.ok) {
       this.drops.drop(
         `payload:${parsed.kind}`,

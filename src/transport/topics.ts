@@ -115,3 +115,16 @@ export function parseTopic(topic: string): ParsedTopic | null {
   if (!ClusterIdSchema.safeParse(clusterId).success || !NodeNameSchema.safeParse(nodeName).success) return null;
   return { clusterId, nodeName, kind };
 }
+
+/**
+ * The largest payload each kind may carry. Raft's have their own limit: a
+ * snapshot of the whole cluster state travels in one InstallSnapshot.
+ */
+export interface PayloadLimits {
+  maxPayloadBytes: number;
+  maxRaftPayloadBytes: number;
+}
+
+export function payloadLimitOf(kind: TopicKind, limits: PayloadLimits): number {
+  return kind === "raft" ? limits.maxRaftPayloadBytes : limits.maxPayloadBytes;
+}

@@ -21,9 +21,9 @@ const methods = {
 
 async function startNode(name: string) {
   const { log, events } = memoryLogger();
-  const broker = new EmbeddedBroker({ address: "127.0.0.1", port: 0, clusterId, maxPayloadBytes: 64 * 1024, log, clock: systemClock });
+  const broker = new EmbeddedBroker({ address: "127.0.0.1", port: 0, clusterId, limits: { maxPayloadBytes: 64 * 1024, maxRaftPayloadBytes: 64 * 1024 }, log, clock: systemClock });
   await broker.start();
-  const router = new TopicRouter(clusterId, 64 * 1024, new DropLog(log, systemClock), log);
+  const router = new TopicRouter(clusterId, { maxPayloadBytes: 64 * 1024, maxRaftPayloadBytes: 64 * 1024 }, new DropLog(log, systemClock), log);
   const mesh = new Mesh({
     selfName: name,
     selfEndpoint: brokerEndpoint("127.0.0.1", broker.port),
