@@ -10,6 +10,7 @@ import { liveNodeStats } from "../src/host/node-stats.js";
 import { cryptoRandom } from "../src/host/random.js";
 import { processExec } from "../src/host/exec.js";
 import { IpCommandClusterAddress } from "../src/host/net/cluster-address.js";
+import { makeSelfSignedCertificate } from "../src/host/tls/self-signed.js";
 
 const repoRoot = process.cwd();
 
@@ -43,6 +44,7 @@ export async function startInProcessCluster(count: number, addressPrefix: string
       hostName: name,
       version: "bench",
       readSystemInfo: () => recordedSystemInfo(recording),
+      makeCertificate: (commonName) => makeSelfSignedCertificate(processExec, commonName, 1),
       profileFiles: fsProfileFiles,
       profilesDir: join(repoRoot, "hw-profiles"),
       stats: liveNodeStats(baseDir),

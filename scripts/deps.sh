@@ -14,6 +14,8 @@ apt_packages=(
   systemd           # systemd-notify, the agent's Type=notify sender
   python3           # receiver of the systemd-notify tests; node-gyp
   make g++          # native npm modules
+  openssl           # the cluster's certificate (alkord makes it when a cluster has none)
+  python3-ganeti-rapi  # Ganeti's own RAPI client, run against alkor's API by an integration test
 )
 
 node_ok() {

@@ -5,7 +5,13 @@ import { ClusterCommands } from "../cluster/cluster-commands.js";
 import { ClusterIpHolder } from "../cluster/cluster-ip-holder.js";
 import { ClusterService } from "../cluster/cluster-service.js";
 import type { FormationGoal, FormationPeer } from "../cluster/formation.js";
+import { CertificateKeeper } from "../cluster/certificate-keeper.js";
+import { JobQueue } from "../cluster/jobs/job-queue.js";
+import { opSummary } from "../cluster/jobs/summary.js";
+import { JobRunner } from "../cluster/jobs/job-runner.js";
 import { LocalClusterControl } from "../cluster/local-control.js";
+import type { OpcodeServices } from "../cluster/opcodes/definition.js";
+import { opcodeTable } from "../cluster/opcodes/table.js";
 import { FileRaftStorage } from "../cluster/raft-storage.js";
 import { clusterRpcHandlers } from "../cluster/rpc-handlers.js";
 import { clusterRpcMethods } from "../cluster/rpc-methods.js";
@@ -21,6 +27,8 @@ import type { ProfileFiles } from "../host/hw/profile.js";
 import type { SystemInfoSource } from "../host/hw/systeminformation-source.js";
 import type { NodeStatsSource } from "../host/node-stats.js";
 import type { Random } from "../host/random.js";
+import type { TlsPair } from "../host/tls/self-signed.js";
+import type { Liveness } from "../model/node.js";
 import { fileWatchdogDevice, readBootId, type WatchdogDevice } from "../host/watchdog/device.js";
 import { HardwareReader } from "../node/hardware-reader.js";
 import { nodeRpcMethods } from "../node/rpc-methods.js";
@@ -37,6 +45,7 @@ import type { AgentConfig } from "./config.js";
 import { loadOrCreateIdentity } from "./identity.js";
 import { ServiceGroup, type Service } from "./lifecycle.js";
 import { MembershipDirectory } from "./node-directory.js";
+import { RapiListeners } from "./rapi-listeners.js";
 
 /** Everything the agent takes from the world, injected so tests and the simulator can replace it. */
 export interface AgentWorld {
@@ -60,6 +69,8 @@ export interface AgentWorld {
   deviceOf(address: string): Promise<string | null>;
   /** Raft state could not be written: the agent must stop at once. */
   fatal(error: unknown): void;
+  /** Makes the cluster's certificate (openssl on a real node). */
+  makeCertificate(commonName: string): Promise<TlsPair>;
   /** The watchdog device and boot id, when config `watchdog` is set; the real device file and /proc when not given. */
   watchdog?: { device(path: string): WatchdogDevice; bootId(): Promise<string> };
 }
@@ -82,6 +93,11 @@ function peersOf(table: MembershipTable): FormationPeer[] {
   }));
 }
 
+function livenessOf(table: MembershipTable, uuid: string): Liveness | undefined {
+  const member = table.members().find((candidate) => candidate.announce.uuid === uuid);
+  return member ? table.liveness(member) : undefined;
+}
+
 /**
  * alkord: reads who and what this node is, brings up its broker, then the
  * services that stand on it, in order; stops them in reverse.
@@ -99,7 +115,7 @@ export class Agent implements Service {
       address: config.management.address,
       port: config.management.brokerPort,
       clusterId: config.clusterId,
-      maxPayloadBytes: config.transport.maxPayloadBytes,
+      limits: config.transport,
       log: world.log.child({ component: "broker" }),
       clock: world.clock,
     });
@@ -152,7 +168,7 @@ export class Agent implements Service {
     const { config, world } = this;
     const { clock, random } = world;
     let self = initialSelf;
-    const router = new TopicRouter(config.clusterId, config.transport.maxPayloadBytes, new DropLog(log, clock), log);
+    const router = new TopicRouter(config.clusterId, config.transport, new DropLog(log, clock), log);
     const table = new MembershipTable(self.uuid, config.membership, clock);
     const stats = new StatsSampler(world.stats, statsIntervalMs, clock, log);
     let discovery: Discovery | undefined;
@@ -194,10 +210,42 @@ export class Agent implements Service {
         void discovery?.updateSelf(self);
       },
     });
-    const cluster = this.clusterService(self, table, mesh, rpc, (clusterTag, formation) => {
+    let runner: JobRunner | undefined;
+    let certificates: CertificateKeeper | undefined;
+    let rapi: RapiListeners | undefined;
+    const ip = new ClusterIpHolder(world.clusterAddress, log.child({ component: "cluster" }));
+    const cluster = this.clusterService(self, table, mesh, rpc, ip, (clusterTag, formation) => {
       self = { ...self, cluster: clusterTag, formation };
       void discovery?.updateSelf(self);
+    }, () => {
+      runner?.onProgress();
+      certificates?.onProgress();
+      rapi?.onProgress();
     }, log);
+    certificates = new CertificateKeeper(cluster, (name) => world.makeCertificate(name), clock, log.child({ component: "cluster" }));
+    const clusterIdentity = () => {
+      const identity = cluster.state.cluster;
+      if (identity === null) throw new Error("the cluster is not initialised");
+      return identity;
+    };
+    const opcodeServices: OpcodeServices = {
+      adopt: async (node) => void (await rpc.call(node, "cluster.adopt", { clusterUuid: clusterIdentity().uuid, clusterName: clusterIdentity().name })),
+      evict: async (node) => void (await rpc.call(node, "cluster.evict", { clusterUuid: clusterIdentity().uuid })),
+      discovered: () => peersOf(table),
+      liveness: (uuid) => livenessOf(table, uuid),
+      recordTestExecution: (line) => localDurableFiles.appendDurably(join(config.stateDir, "test-opcode-executions.log"), `${line}\n`),
+    };
+    runner = new JobRunner({
+      cluster,
+      opcodes: opcodeTable,
+      services: opcodeServices,
+      selfName: self.name,
+      maxRunningJobs: config.jobs.maxRunningJobs,
+      archiveCheckMs: config.jobs.archiveCheckMs,
+      clock,
+      log: log.child({ component: "jobs" }),
+    });
+    const jobs = new JobQueue(cluster, opcodeTable, clock);
     rpc.serve({
       "node.inventory": async () => {
         const { inventory, profile, profileReason } = hardware.report();
@@ -273,17 +321,30 @@ export class Agent implements Service {
         return rolesOf(cluster.state, master);
       },
     });
-    const commands = new ClusterCommands(
-      cluster,
-      self.uuid,
-      clock,
-      () => peersOf(table),
-      async (node, clusterUuid, clusterName) => void (await rpc.call(node, "cluster.adopt", { clusterUuid, clusterName })),
-      async (node, clusterUuid) => void (await rpc.call(node, "cluster.evict", { clusterUuid })),
-    );
+    const commands = new ClusterCommands(cluster, self.uuid);
     const control = new LocalClusterControl(cluster, commands, { name: self.name, version: world.version });
-    services.push(cluster);
-    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, cluster: control, log }));
+    rapi = new RapiListeners({
+      address: config.rapi.address,
+      port: config.rapi.port,
+      usersFile: config.rapi.usersFile,
+      backend: {
+        jobs,
+        read: async () => {
+          const { state, master } = await commands.read();
+          return { state, masterName: cluster.nodeName(master) ?? master };
+        },
+        nodes: () => directory.list(),
+        summarize: opSummary,
+        softwareVersion: world.version,
+      },
+      certificate: () => cluster.state.cluster?.tls ?? null,
+      clusterIp: () => ip.current?.ip ?? null,
+      clock,
+      log: log.child({ component: "rapi" }),
+    });
+    services.push(cluster, runner);
+    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, cluster: control, jobs, log }));
+    services.push(rapi);
     services.push({ name: "rpc", start: async () => {}, stop: async () => rpc.close() });
     if (world.readiness) services.push(world.readiness);
     return services;
@@ -294,7 +355,9 @@ export class Agent implements Service {
     table: MembershipTable,
     mesh: Mesh,
     rpc: RpcEndpoint<AgentRpcMethods>,
+    ip: ClusterIpHolder,
     announce: ConstructorParameters<typeof ClusterService>[0]["announce"],
+    onProgress: () => void,
     log: Logger,
   ): ClusterService {
     const { config, world } = this;
@@ -317,15 +380,12 @@ export class Agent implements Service {
       site,
       defaultCandidatePoolSize: settings.candidatePoolSize,
       peers: () => peersOf(table),
-      liveness: (uuid) => {
-        const member = table.members().find((candidate) => candidate.announce.uuid === uuid);
-        return member ? table.liveness(member) : undefined;
-      },
+      liveness: (uuid) => livenessOf(table, uuid),
       nameOf: (uuid) => table.members().find((candidate) => candidate.announce.uuid === uuid)?.announce.name,
       sendRaft: (node, message) => void mesh.publishTo(node, nodeTopic(config.clusterId, node, "raft"), encodePayload("raft", message), false),
       call: (node, method, params, timeoutMs) => rpc.call(node, method, params, timeoutMs),
       announce,
-      ip: new ClusterIpHolder(world.clusterAddress, clusterLog),
+      ip,
       managementDevice: async () => {
         const device = await world.deviceOf(config.management.address);
         if (device === null) throw new Error(`no network device holds the management address ${config.management.address}`);
@@ -335,6 +395,7 @@ export class Agent implements Service {
       random: world.random,
       log: clusterLog,
       onFatal: (error) => world.fatal(error),
+      onProgress,
     });
   }
 

@@ -63,12 +63,14 @@ export const AgentConfigSchema = z
       .object({
         /** Payloads above this size are refused by the broker and dropped by the agent. */
         maxPayloadBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+        /** Raft's messages carry whole snapshots of the cluster state. */
+        maxRaftPayloadBytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
         reconnectMinMs: z.number().int().min(10).default(200),
         reconnectMaxMs: z.number().int().min(100).default(5000),
         rpcTimeoutMs: z.number().int().min(100).default(5000),
       })
       .strict()
-      .default({ maxPayloadBytes: 256 * 1024, reconnectMinMs: 200, reconnectMaxMs: 5000, rpcTimeoutMs: 5000 }),
+      .default({ maxPayloadBytes: 256 * 1024, maxRaftPayloadBytes: 64 * 1024 * 1024, reconnectMinMs: 200, reconnectMaxMs: 5000, rpcTimeoutMs: 5000 }),
     cluster: z
       .object({
         /** Join any cluster that accepts this token (without a site config, this node never founds one). */
@@ -101,6 +103,26 @@ export const AgentConfigSchema = z
         compactEvery: 1000,
         proposalTimeoutMs: 10_000,
       }),
+    /** The HTTPS API compatible with Ganeti's RAPI; it starts once the cluster has its certificate. */
+    rapi: z
+      .object({
+        /** "0.0.0.0" serves every address, the cluster IP included; a single address gets the cluster IP added while this node holds it. */
+        address: z.string().min(1).default("0.0.0.0"),
+        port: PortSchema.default(5080),
+        /** Ganeti's rapi_users format: `NAME {HA1}HASH|{scrypt}HASH [write]` a line. */
+        usersFile: z.string().min(1).default("/etc/alkor/rapi-users"),
+      })
+      .strict()
+      .default({ address: "0.0.0.0", port: 5080, usersFile: "/etc/alkor/rapi-users" }),
+    jobs: z
+      .object({
+        /** Jobs the master runs at once (Ganeti has 25 job workers); opcodes of pure state changes are cheap. */
+        maxRunningJobs: z.number().int().min(1).max(1000).default(64),
+        /** How often the master looks for ended jobs to archive (their age limit is in the cluster's queue settings). */
+        archiveCheckMs: z.number().int().min(1000).default(60_000),
+      })
+      .strict()
+      .default({ maxRunningJobs: 64, archiveCheckMs: 60_000 }),
     /**
      * This node's own BMC, as peers reach it over IPMI LAN to fence this node
      * (power it off); the image fills it in from the site config.

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Command } from "commander";
 import { fsProfileFiles } from "../host/hw/profile-files.js";
 import { processSystemInfo } from "../host/hw/systeminformation-process.js";
+import { makeSelfSignedCertificate } from "../host/tls/self-signed.js";
 import { systemClock } from "../host/clock.js";
 import { processExec } from "../host/exec.js";
 import { liveNodeStats } from "../host/node-stats.js";
@@ -20,6 +21,9 @@ import { parseAgentConfigText, type AgentConfig } from "./config.js";
 import { findPackageRoot } from "./package-root.js";
 import { createLogger } from "./logger.js";
 import { SystemdNotifier, systemdNotifyTool } from "./systemd-notify.js";
+
+/** Ten years, as Ganeti's cluster certificate: it is replaced by hand when it must be. */
+const certificateDays = 3650;
 
 const defaultConfigPath = "/etc/alkor/alkord.json";
 
@@ -86,6 +90,7 @@ async function main(argv: string[]): Promise<void> {
     hostName: hostname(),
     version: alkorPackage.version,
     readSystemInfo: processSystemInfo,
+    makeCertificate: (commonName) => makeSelfSignedCertificate(processExec, commonName, certificateDays),
     profileFiles: fsProfileFiles,
     profilesDir: config.profilesDir ?? join(alkorPackage.root, "hw-profiles"),
     stats: liveNodeStats(config.stateDir),

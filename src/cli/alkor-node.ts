@@ -5,6 +5,7 @@ import { addNodeInfoCommand } from "./node/info.js";
 import { addNodeListCommand } from "./node/list.js";
 import { addNodeModifyCommand } from "./node/modify.js";
 import { addNodeRemoveCommand } from "./node/remove.js";
+import { addTagCommands } from "./tags.js";
 
 const program = createProgram("alkor-node", "Query and change the nodes of an alkor cluster through the local agent.");
 addNodeListCommand(program);
@@ -12,5 +13,6 @@ addNodeInfoCommand(program);
 addNodeAddCommand(program);
 addNodeRemoveCommand(program);
 addNodeModifyCommand(program);
+addTagCommands(program, "node");
 
 process.exitCode = await runCli(program, process.argv);

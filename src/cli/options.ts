@@ -32,3 +32,14 @@ export function checkRequest<T>(schema: z.ZodType<T>, request: unknown, labels: 
   });
   throw new UsageError(`${problems.join("; ")}.`);
 }
+
+/** Ganeti's ParseTimespec suffixes: seconds, minutes, hours, days, weeks. */
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** A duration as Ganeti's timespecs write it: 3600, 3600s, 30m, 1h, 2d or 1w; in milliseconds, more than 0. */
+export function parseDuration(value: string): number {
+  const match = /^(\d+)([smhdw]?)$/.exec(value);
+  const ms = match === null ? 0 : Number(match[1]) * DURATION_UNITS_MS[match[2] || "s"]!;
+  if (ms > 0 && Number.isSafeInteger(ms)) return ms;
+  throw new InvalidArgumentError("Expected a duration such as 3600, 3600s, 30m, 1h, 2d or 1w.");
+}

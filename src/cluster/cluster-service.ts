@@ -59,13 +59,21 @@ export interface ClusterServiceOptions {
   random: Random;
   log: Logger;
   onFatal(error: unknown): void;
+  /** Told after every change Raft makes here (the job runner watches it). */
+  onProgress?(): void;
 }
 
 const retryDelayMs = 10_000;
 const ipVerifyIntervalMs = 2000;
 
+/** A committed and applied change: the state's new serial and what the command answered (a job's id, for one). */
+export interface Applied {
+  serial: number;
+  result: unknown;
+}
+
 interface PendingProposal {
-  resolve(serial: number): void;
+  resolve(applied: Applied): void;
   reject(error: Error): void;
   timer: Timer;
 }
@@ -122,6 +130,14 @@ export class ClusterService implements Service {
 
   isLeader(): boolean {
     return this.driver?.status().role === "leader";
+  }
+
+  /** This node leads, holds the lease and has applied everything committed before its term: its state is the cluster's. */
+  masterReady(): boolean {
+    const driver = this.driver;
+    if (!driver || driver.status().role !== "leader") return false;
+    const index = driver.readIndex();
+    return index !== null && driver.applied >= index;
   }
 
   async start(): Promise<void> {
@@ -186,7 +202,7 @@ export class ClusterService implements Service {
     const { self } = options;
     await this.proposeLocal({
       kind: "cluster.init",
-      cluster: { ...cluster, uuid: options.random.uuid(), createdAt: options.clock.now() },
+      cluster: { ...cluster, uuid: options.random.uuid(), createdAt: options.clock.now(), tls: null },
       defaultGroup: { uuid: options.random.uuid(), name: "default" },
       founder: { uuid: self.uuid, name: self.name, address: self.address, brokerPort: self.brokerPort, masterCandidate: true, drained: false, offline: false, masterCapable: true, vmCapable: true },
     });
@@ -224,17 +240,17 @@ export class ClusterService implements Service {
    * Commits a command through the master, wherever it runs; resolves with the
    * new serial once this node has applied it too, so what it reads next shows the change.
    */
-  async propose(command: ClusterCommand): Promise<number> {
+  async propose(command: ClusterCommand): Promise<Applied> {
     const driver = this.requireMember();
     if (driver.status().role === "leader") return this.proposeLocal(command);
     const master = await this.masterName();
-    const { serial } = await this.options.call(master, "cluster.propose", { command }, this.options.proposalTimeoutMs);
-    await this.until(() => this.state.serial >= serial, this.options.proposalTimeoutMs, `this node to apply change ${serial}`);
-    return serial;
+    const applied = await this.options.call(master, "cluster.propose", { command }, this.options.proposalTimeoutMs);
+    await this.until(() => this.state.serial >= applied.serial, this.options.proposalTimeoutMs, `this node to apply change ${applied.serial}`);
+    return applied;
   }
 
   /** Commits a command on this node, which must be the master. */
-  proposeLocal(command: ClusterCommand): Promise<number> {
+  proposeLocal(command: ClusterCommand): Promise<Applied> {
     const driver = this.requireMember();
     const id = this.options.random.uuid();
     const entry = driver.propose({ id, command });
@@ -410,7 +426,7 @@ export class ClusterService implements Service {
     if (!proposal) return;
     this.pending.delete(id);
     proposal.timer.cancel();
-    if (outcome.ok) proposal.resolve(outcome.serial);
+    if (outcome.ok) proposal.resolve({ serial: outcome.serial, result: outcome.result });
     else proposal.reject(new AlkorError(outcome.refusal.code, outcome.refusal.message));
   }
 
@@ -440,6 +456,7 @@ export class ClusterService implements Service {
     this.reannounce();
     if (leader) this.reconcile();
     for (const check of [...this.progressWaiters]) check();
+    this.options.onProgress?.();
   }
 
   private clusterIpSpec(): ClusterAddressSpec | null {

@@ -1,7 +1,8 @@
 import type { ClusterControl } from "../api/local/cluster-control.js";
-import type { ClusterStatusBody, DoneBody } from "../api/local/contract.js";
+import type { ClusterStatusBody } from "../api/local/contract.js";
 import type { ClusterCommands } from "./cluster-commands.js";
 import type { ClusterService } from "./cluster-service.js";
+import { tagTarget } from "./opcodes/tag-target.js";
 
 /** Protocol of the cluster's messages and state; bumped when nodes of two versions could not work together. */
 export const clusterProtocolVersion = "1";
@@ -51,29 +52,8 @@ export class LocalClusterControl implements ClusterControl {
     return { master: await this.commands.failover() };
   }
 
-  modify(changes: Parameters<ClusterControl["modify"]>[0]) {
-    return this.commands.modifyCluster(changes);
-  }
-
-  async addNode(name: string): Promise<DoneBody> {
-    await this.commands.addNode(name);
-    return { done: true, message: `Node ${name} was added to the cluster.` };
-  }
-
-  async removeNode(name: string): Promise<DoneBody> {
-    await this.commands.removeNode(name);
-    return { done: true, message: `Node ${name} was removed from the cluster.` };
-  }
-
-  async modifyNode(name: string, request: Parameters<ClusterControl["modifyNode"]>[1]): Promise<DoneBody> {
-    const node = await this.commands.modifyNode(name, request.changes, request.force);
-    const flags = [
-      `master_candidate=${node.masterCandidate}`,
-      `drained=${node.drained}`,
-      `offline=${node.offline}`,
-      `master_capable=${node.masterCapable}`,
-      `vm_capable=${node.vmCapable}`,
-    ];
-    return { done: true, message: `Modified node ${name}: ${flags.join(", ")}.` };
+  async tags(kind: "cluster" | "node", name?: string): Promise<string[]> {
+    const { state } = await this.commands.read();
+    return tagTarget(state, kind, name).tags;
   }
 }

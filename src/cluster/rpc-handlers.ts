@@ -5,7 +5,7 @@ import type { ClusterRpcMethods } from "./rpc-methods.js";
 /** How a node answers its peers' cluster requests. */
 export function clusterRpcHandlers(cluster: ClusterService): RpcImplementation<ClusterRpcMethods> {
   return {
-    "cluster.propose": async ({ command }) => ({ serial: await cluster.proposeLocal(command) }),
+    "cluster.propose": ({ command }) => cluster.proposeLocal(command),
     "cluster.read": () => cluster.answerRead(),
     "cluster.join": (request) => cluster.answerJoin(request),
     "cluster.transfer": async ({ to }) => {

@@ -10,7 +10,7 @@ export const clusterRpcMethods = {
   /** Commit a command; answered by the master once applied. */
   "cluster.propose": {
     params: z.object({ command: ClusterCommandSchema }).strict(),
-    result: z.object({ serial: z.number().int() }),
+    result: z.object({ serial: z.number().int(), result: z.unknown() }),
   },
   /** A linearizable read: the master confirms it still leads and names the index to catch up to (thesis §6.4). */
   "cluster.read": {

@@ -31,6 +31,8 @@ export interface LocalClusterOptions {
   port?: number;
   membership?: Partial<AgentConfig["membership"]>;
   logLevel?: AgentConfig["log"]["level"];
+  /** The RAPI's port on every node (5080); its users file is rapiUsersFile. */
+  rapiPort?: number;
   /** Name prefix; nodes are PREFIX1, PREFIX2, ... */
   namePrefix?: string;
   /** Settings every node gets on top of the defaults here (e.g. discovery by mDNS instead of seeds). */
@@ -69,6 +71,16 @@ export class LocalCluster {
   }
 
   /** Writes every node's config (all seeded with the first node) and starts them all. */
+  /** The RAPI users file every node reads (Ganeti's format); write it with writeRapiUsers(). */
+  get rapiUsersFile(): string {
+    return join(this.options.baseDir, "rapi-users");
+  }
+
+  async writeRapiUsers(lines: readonly string[]): Promise<void> {
+    await mkdir(this.options.baseDir, { recursive: true });
+    await writeFile(this.rapiUsersFile, `${lines.join("\n")}\n`, { mode: 0o600 });
+  }
+
   async start(): Promise<void> {
     for (const node of this.nodes) await this.writeConfig(node, this.configFor(node));
     await Promise.all(this.nodes.map((node) => this.startNode(node.name)));
@@ -82,6 +94,8 @@ export class LocalCluster {
       stateDir: join(node.dir, "state"),
       controlSocket: node.controlSocket,
       management: { address: node.address, brokerPort: node.port },
+      // Each node's RAPI on its own address; the master's also on the cluster IP.
+      rapi: { address: node.address, port: this.options.rapiPort ?? 5080, usersFile: this.rapiUsersFile },
       discovery: { seeds: [`${first.address}:${first.port}`], mdns: false },
       ...(this.options.membership ? { membership: this.options.membership } : {}),
       log: { level: this.options.logLevel ?? "info" },

@@ -1,6 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hashRapiPassword } from "../api/rapi/users.js";
+import { cryptoRandom } from "../host/random.js";
 import { agreedMaster } from "./cluster-probe.js";
 import { LocalCluster } from "./local-cluster.js";
 
@@ -46,6 +49,9 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
 
+  // A user with write rights for the RAPI, with a password new on every run.
+  const apiPassword = randomBytes(12).toString("base64url");
+  await cluster.writeRapiUsers([`demo ${await hashRapiPassword(apiPassword, cryptoRandom)} write`]);
   say(`Starting 3 alkor agents (cluster "demo") on ${addressPrefix}.1-3 under ${baseDir} ...`);
   await cluster.start();
   const names = cluster.nodes.map((node) => node.name);
@@ -87,6 +93,12 @@ async function main(): Promise<void> {
   say("  alkor-node list -o name,status,address,uuid,lastseen");
   say("  alkor-node info node2");
   say(`  kill -9 $(pgrep -f ${join(baseDir, "node3")})   # node3 turns suspect, then dead; if it was the master, another takes over`);
+  say();
+  say();
+  say(`The RAPI (Ganeti-compatible, HTTPS with the cluster's self-signed certificate) is at https://${clusterIp}:5080, user demo, password ${apiPassword}:`);
+  say(`  curl -k -u demo:${apiPassword} https://${clusterIp}:5080/2/info`);
+  say(`  curl -k -u demo:${apiPassword} -X PUT 'https://${clusterIp}:5080/2/tags?tag=hello'   # a job; then /2/jobs/ID`);
+  say(`  alkor-cluster add-tags owner:me && alkor-job list    # the same through the commands`);
   say();
   say("Ctrl-C stops all three agents.");
 }

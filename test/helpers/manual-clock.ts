@@ -21,6 +21,11 @@ export class ManualClock implements Clock {
     return this.add(ms, ms, fn);
   }
 
+  /** Timers set and not yet due or cancelled: a test can wait until code under test has set its timer. */
+  pendingTimers(): number {
+    return this.timers.filter((timer) => !timer.cancelled).length;
+  }
+
   advance(ms: number): void {
     const target = this.time + ms;
     for (;;) {

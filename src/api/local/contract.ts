@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { JobPrioritySchema, JobSchema, JobStatusSchema, MAX_OPS_PER_JOB, OpcodeInputSchema, type JobStatus } from "../../cluster/jobs/model.js";
+import type { QueueInfo, WatcherInfo } from "../../cluster/jobs/queue-api.js";
 import type { ErrorCode } from "../../model/errors.js";
 import { NodeNameSchema, NodeViewSchema } from "../../model/node.js";
 
@@ -38,11 +40,6 @@ export const CLUSTER_STATUS_PATH = "/v1/cluster/status";
 export const CLUSTER_MASTER_PATH = "/v1/cluster/master";
 export const CLUSTER_INIT_PATH = "/v1/cluster/init";
 export const CLUSTER_FAILOVER_PATH = "/v1/cluster/master-failover";
-export const CLUSTER_MODIFY_PATH = "/v1/cluster/modify";
-
-export function nodeModifyPath(name: string): string {
-  return `${nodePath(name)}/modify`;
-}
 
 /** POST /v1/cluster/init */
 export const ClusterInitRequestSchema = z
@@ -98,30 +95,111 @@ export type ClusterStatusBody = z.infer<typeof ClusterStatusBodySchema>;
 export const ClusterMasterBodySchema = z.object({ master: z.string() });
 export type ClusterMasterBody = z.infer<typeof ClusterMasterBodySchema>;
 
-/** POST /v1/cluster/modify */
-export const ClusterModifyRequestSchema = z.object({ candidatePoolSize: z.number().int().min(1).max(99).optional() }).strict();
 
-/** POST /v1/nodes: admit a discovered node. */
-export const NodeAddRequestSchema = z.object({ name: NodeNameSchema }).strict();
+/*
+ * Jobs (the manual's "Задания и опкоды"): every change to the cluster is a
+ * job of opcodes, submitted here and run by the master.
+ */
 
-/** POST /v1/nodes/NAME/modify */
-export const NodeModifyRequestSchema = z
+export const JOBS_PATH = "/v1/jobs";
+export const JOBS_ARCHIVE_PATH = "/v1/jobs/archive";
+/** A long poll waits at most this long; a client asking for more gets this. */
+export const JOB_WAIT_MAX_MS = 30_000;
+
+export const JobIdSchema = JobSchema.shape.id;
+
+export function jobPath(id: number): string {
+  return `${JOBS_PATH}/${id}`;
+}
+
+export function jobCancelPath(id: number): string {
+  return `${jobPath(id)}/cancel`;
+}
+
+/** GET /v1/jobs/ID/wait: answers once the job differs from what the client knows (status, last log serial), or with null after timeoutMs. */
+export function jobWaitPath(id: number, known: { status: JobStatus | null; logSerial: number }, timeoutMs: number): string {
+  const query = new URLSearchParams({ logSerial: String(known.logSerial), timeoutMs: String(timeoutMs) });
+  if (known.status !== null) query.set("status", known.status);
+  return `${jobPath(id)}/wait?${query.toString()}`;
+}
+
+/** POST /v1/jobs */
+export const JobSubmitRequestSchema = z
+  .object({ ops: z.array(OpcodeInputSchema).min(1).max(MAX_OPS_PER_JOB), priority: JobPrioritySchema.optional() })
+  .strict();
+export const JobSubmitBodySchema = z.object({ jobId: JobIdSchema });
+
+/** GET /v1/jobs */
+export const JobListBodySchema = z.object({ jobs: z.array(JobSchema) });
+
+/** GET /v1/jobs/ID and POST /v1/jobs/ID/cancel */
+export const JobBodySchema = z.object({ job: JobSchema });
+
+/** The query of GET /v1/jobs/ID/wait; query values arrive as text. */
+export const JobWaitQuerySchema = z
   .object({
-    changes: z
-      .object({
-        masterCandidate: z.boolean(),
-        drained: z.boolean(),
-        offline: z.boolean(),
-        masterCapable: z.boolean(),
-        vmCapable: z.boolean(),
-      })
-      .partial()
-      .strict(),
-    force: z.boolean().default(false),
+    status: JobStatusSchema.optional(),
+    logSerial: z.coerce.number().int().nonnegative().default(0),
+    timeoutMs: z.coerce.number().int().nonnegative().default(JOB_WAIT_MAX_MS).transform((ms) => Math.min(ms, JOB_WAIT_MAX_MS)),
   })
   .strict();
-export type NodeModifyRequest = z.infer<typeof NodeModifyRequestSchema>;
+export const JobWaitBodySchema = z.object({ job: JobSchema.nullable() });
 
-/** Answers of POST/DELETE that have nothing more to say. */
-export const DoneBodySchema = z.object({ done: z.literal(true), message: z.string() });
-export type DoneBody = z.infer<typeof DoneBodySchema>;
+/** POST /v1/jobs/archive: the given ended jobs, or every job that ended more than olderThanMs ago. */
+export const JobArchiveRequestSchema = z.union([
+  z.object({ ids: z.array(JobIdSchema).min(1) }).strict(),
+  z.object({ olderThanMs: z.number().int().nonnegative() }).strict(),
+]);
+export const JobArchiveBodySchema = z.object({ archived: z.array(JobIdSchema) });
+
+export const QUEUE_PATH = "/v1/queue";
+export const QUEUE_DRAIN_PATH = "/v1/queue/drain";
+
+/** GET /v1/queue */
+export const QueueInfoBodySchema: z.ZodType<QueueInfo> = z.object({
+  drained: z.boolean(),
+  counts: z.record(JobStatusSchema, z.number().int().nonnegative()),
+  archiveAfterMs: z.number().int().positive(),
+});
+
+/** POST /v1/queue/drain, and its answer. */
+export const QueueDrainSchema = z.object({ drained: z.boolean() }).strict();
+
+export const WATCHER_PATH = "/v1/watcher";
+
+/** GET /v1/watcher; POST /v1/watcher pauses it until an instant (epoch ms) or, with null, lets it run. */
+export const WatcherInfoSchema: z.ZodType<WatcherInfo> = z.object({ pausedUntil: z.number().int().nonnegative().nullable() }).strict();
+
+export const TAGS_PATH = "/v1/tags";
+export const TagKindSchema = z.enum(["cluster", "node"]);
+export type TagKind = z.infer<typeof TagKindSchema>;
+
+export function tagsPath(kind: TagKind, name?: string): string {
+  const query = new URLSearchParams({ kind });
+  if (name !== undefined) query.set("name", name);
+  return `${TAGS_PATH}?${query.toString()}`;
+}
+
+/** The query of GET /v1/tags: the cluster's tags, or a node's. */
+export const TagsQuerySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("cluster") }).strict(),
+  z.object({ kind: z.literal("node"), name: NodeNameSchema }).strict(),
+]);
+export const TagsBodySchema = z.object({ tags: z.array(z.string()) });
+
+/*
+ * The results of the opcodes whose results the CLI shows (an opcode's result
+ * is JSON in the job; these are its shape).
+ */
+
+/** OP_TAGS_SEARCH: [path, tag] pairs, such as ["/cluster", "t"] and ["/nodes/node1", "t"]. */
+export const TagsSearchResultSchema = z.array(z.tuple([z.string(), z.string()]));
+
+/** OP_CLUSTER_VERIFY */
+export const ClusterVerifyResultSchema = z.object({
+  passed: z.boolean(),
+  problems: z.array(z.object({ severity: z.enum(["error", "warning"]), object: z.string(), message: z.string() })),
+});
+
+/** OP_NODE_SET_PARAMS: the parameters changed and their new values, as Ganeti's LUNodeSetParams returns them. */
+export const NodeSetParamsResultSchema = z.array(z.tuple([z.string(), z.unknown()]));

@@ -7,20 +7,30 @@ import type { Service } from "../../agent/lifecycle.js";
 import { AlkorError, asAlkorError } from "../../model/errors.js";
 import { NodeNameSchema } from "../../model/node.js";
 import type { z } from "zod";
+import type { Job } from "../../cluster/jobs/model.js";
+import type { JobQueueApi } from "../../cluster/jobs/queue-api.js";
 import type { ClusterControl } from "./cluster-control.js";
 import {
   CLUSTER_FAILOVER_PATH,
   CLUSTER_INIT_PATH,
   CLUSTER_MASTER_PATH,
-  CLUSTER_MODIFY_PATH,
   CLUSTER_PATH,
   CLUSTER_STATUS_PATH,
   ClusterInitRequestSchema,
-  ClusterModifyRequestSchema,
   HTTP_STATUS_BY_CODE,
+  JobArchiveRequestSchema,
+  JOBS_ARCHIVE_PATH,
+  JOBS_PATH,
+  JobSubmitRequestSchema,
+  JobWaitQuerySchema,
   NODES_PATH,
-  NodeAddRequestSchema,
-  NodeModifyRequestSchema,
+  QUEUE_DRAIN_PATH,
+  QUEUE_PATH,
+  QueueDrainSchema,
+  TAGS_PATH,
+  TagsQuerySchema,
+  WATCHER_PATH,
+  WatcherInfoSchema,
 } from "./contract.js";
 import type { NodeDirectory } from "./node-directory.js";
 
@@ -32,6 +42,8 @@ export interface LocalApiServerOptions {
   directory: NodeDirectory;
   /** Absent in tests of the node queries alone. */
   cluster?: ClusterControl;
+  /** The job queue behind /v1/jobs, /v1/queue and /v1/watcher; absent where the agent runs no jobs (tests of the rest). */
+  jobs?: JobQueueApi;
   log: Logger;
 }
 
@@ -46,9 +58,17 @@ interface Request {
   path: string;
   /** The JSON body, validated against a schema. */
   body<T>(schema: z.ZodType<T>): T;
+  /** The query string's parameters, validated against a schema. */
+  query<T>(schema: z.ZodType<T>): T;
 }
 
+/** What a path answers, by method; the keys are the methods a 405 names. */
+type Handlers = Partial<Record<string, () => Promise<unknown>>>;
+
 const maxBodyBytes = 64 * 1024;
+
+/** Who submitted a job through this socket, in the job's submittedBy (RAPI users appear by name). */
+const LOCAL_SUBMITTER = "cli";
 
 /** The agent's local control API, which the alkor-* commands talk to. */
 export class LocalApiServer implements Service {
@@ -108,7 +128,13 @@ export class LocalApiServer implements Service {
     let reply: Reply;
     try {
       const text = await readBody(request);
-      reply = await this.route({ method: request.method ?? "", path: pathOf(request.url ?? ""), body: (schema) => parseBody(schema, text, request.url ?? "") });
+      const url = parseUrl(request.url ?? "");
+      reply = await this.route({
+        method: request.method ?? "",
+        path: url.pathname,
+        body: (schema) => parseBody(schema, text, url.pathname),
+        query: (schema) => parseQuery(schema, url),
+      });
     } catch (error) {
       const failure = asAlkorError(error);
       if (failure.code === "internal_error") this.options.log.error({ err: error, url: request.url }, "Local API request failed.");
@@ -125,46 +151,86 @@ export class LocalApiServer implements Service {
 
   private async route(request: Request): Promise<Reply> {
     const { method, path } = request;
+    const handlers = this.handlers(request);
+    if (handlers === undefined) throw new AlkorError("unknown_entity", `The local API has no path ${path}.`);
+    const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
+    if (handler === undefined) return methodNotAllowed(method, path, Object.keys(handlers).join(", "));
+    return ok(await handler());
+  }
+
+  /** The handlers of the request's path; undefined for a path the API does not serve. */
+  private handlers(request: Request): Handlers | undefined {
+    const { path } = request;
     const { directory } = this.options;
-    if (path === NODES_PATH) {
-      if (method === "GET") return ok({ nodes: await directory.list() });
-      if (method === "POST") return ok(await this.clusterControl().addNode(request.body(NodeAddRequestSchema).name));
-      return methodNotAllowed(method, path, "GET, POST");
-    }
-    const prefix = `${NODES_PATH}/`;
-    if (path.startsWith(prefix)) {
-      const [segment, action, ...rest] = path.slice(prefix.length).split("/");
-      const name = nodeNameOf(segment ?? "");
-      if (action === undefined) {
-        if (method === "GET") return ok(await directory.info(name));
-        if (method === "DELETE") return ok(await this.clusterControl().removeNode(name));
-        return methodNotAllowed(method, path, "GET, DELETE");
-      }
-      if (action === "modify" && rest.length === 0) {
-        if (method !== "POST") return methodNotAllowed(method, path, "POST");
-        return ok(await this.clusterControl().modifyNode(name, request.body(NodeModifyRequestSchema)));
-      }
-    }
-    const reads: Record<string, () => unknown> = {
-      [CLUSTER_PATH]: () => this.clusterControl().info(),
-      [CLUSTER_STATUS_PATH]: () => this.clusterControl().status(),
-      [CLUSTER_MASTER_PATH]: () => this.clusterControl().master(),
+    const fixed: Record<string, Handlers> = {
+      [NODES_PATH]: { GET: async () => ({ nodes: await directory.list() }) },
+      [CLUSTER_PATH]: { GET: () => this.clusterControl().info() },
+      [CLUSTER_STATUS_PATH]: { GET: async () => this.clusterControl().status() },
+      [CLUSTER_MASTER_PATH]: { GET: () => this.clusterControl().master() },
+      [CLUSTER_INIT_PATH]: { POST: () => this.clusterControl().init(request.body(ClusterInitRequestSchema)) },
+      [CLUSTER_FAILOVER_PATH]: { POST: () => this.clusterControl().failover() },
+      [TAGS_PATH]: { GET: () => this.tags(request) },
+      [JOBS_PATH]: {
+        GET: async () => ({ jobs: await this.jobQueue().list() }),
+        POST: () => this.submitJob(request),
+      },
+      [JOBS_ARCHIVE_PATH]: { POST: async () => ({ archived: await this.jobQueue().archive(request.body(JobArchiveRequestSchema)) }) },
+      [QUEUE_PATH]: { GET: () => this.jobQueue().queueInfo() },
+      [QUEUE_DRAIN_PATH]: { POST: () => this.setDrained(request) },
+      [WATCHER_PATH]: {
+        GET: () => this.jobQueue().watcherInfo(),
+        POST: () => this.jobQueue().pauseWatcher(request.body(WatcherInfoSchema).pausedUntil),
+      },
     };
-    const writes: Record<string, () => unknown> = {
-      [CLUSTER_INIT_PATH]: () => this.clusterControl().init(request.body(ClusterInitRequestSchema)),
-      [CLUSTER_FAILOVER_PATH]: () => this.clusterControl().failover(),
-      [CLUSTER_MODIFY_PATH]: () => this.clusterControl().modify(request.body(ClusterModifyRequestSchema)),
-    };
-    const read = reads[path];
-    if (read) return method === "GET" ? ok(await read()) : methodNotAllowed(method, path, "GET");
-    const write = writes[path];
-    if (write) return method === "POST" ? ok(await write()) : methodNotAllowed(method, path, "POST");
-    throw new AlkorError("unknown_entity", `The local API has no path ${path}.`);
+    if (Object.hasOwn(fixed, path)) return fixed[path];
+    const [segment, action, ...rest] = path.split("/").slice(3);
+    if (segment === undefined || rest.length > 0) return undefined;
+    if (path.startsWith(`${NODES_PATH}/`) && action === undefined) {
+      const name = nodeNameOf(segment);
+      return { GET: () => directory.info(name) };
+    }
+    if (path.startsWith(`${JOBS_PATH}/`)) {
+      const id = jobIdOf(segment);
+      if (action === undefined) return { GET: async () => ({ job: await this.jobQueue().get(id) }) };
+      const actions: Record<string, Handlers> = {
+        wait: { GET: () => this.waitForJob(id, request) },
+        cancel: { POST: async () => ({ job: await this.jobQueue().cancel(id) }) },
+      };
+      return Object.hasOwn(actions, action) ? actions[action] : undefined;
+    }
+    return undefined;
+  }
+
+  private async submitJob(request: Request): Promise<{ jobId: number }> {
+    const { ops, priority } = request.body(JobSubmitRequestSchema);
+    const jobId = await this.jobQueue().submit(ops, { priority, submittedBy: LOCAL_SUBMITTER });
+    return { jobId };
+  }
+
+  private async waitForJob(id: number, request: Request): Promise<{ job: Job | null }> {
+    const { status, logSerial, timeoutMs } = request.query(JobWaitQuerySchema);
+    return { job: await this.jobQueue().waitForChange(id, { status: status ?? null, logSerial }, timeoutMs) };
+  }
+
+  private async setDrained(request: Request): Promise<{ drained: boolean }> {
+    const { drained } = request.body(QueueDrainSchema);
+    await this.jobQueue().setDrained(drained);
+    return { drained };
+  }
+
+  private async tags(request: Request): Promise<{ tags: string[] }> {
+    const target = request.query(TagsQuerySchema);
+    return { tags: await this.clusterControl().tags(target.kind, target.kind === "node" ? target.name : undefined) };
   }
 
   private clusterControl(): ClusterControl {
     if (this.options.cluster) return this.options.cluster;
     throw new AlkorError("wrong_state", "This agent serves no cluster operations.");
+  }
+
+  private jobQueue(): JobQueueApi {
+    if (this.options.jobs) return this.options.jobs;
+    throw new AlkorError("wrong_state", "This agent runs no job queue.");
   }
 }
 
@@ -203,9 +269,16 @@ function parseBody<T>(schema: z.ZodType<T>, text: string, url: string): T {
   throw new AlkorError("wrong_input", `Invalid request for ${url}: ${problems.join("; ")}.`);
 }
 
-function pathOf(url: string): string {
+function parseQuery<T>(schema: z.ZodType<T>, url: URL): T {
+  const result = schema.safeParse(Object.fromEntries(url.searchParams));
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "(query)"}: ${issue.message}`);
+  throw new AlkorError("wrong_input", `Invalid query for ${url.pathname}: ${problems.join("; ")}.`);
+}
+
+function parseUrl(url: string): URL {
   try {
-    return new URL(url, "http://local").pathname;
+    return new URL(url, "http://local");
   } catch {
     throw new AlkorError("wrong_input", `Malformed request path ${JSON.stringify(url)}.`);
   }
@@ -222,6 +295,13 @@ function nodeNameOf(segment: string): string {
     throw new AlkorError("wrong_input", `${JSON.stringify(name)} is not a valid node name.`);
   }
   return name;
+}
+
+/** A job ID in a path: a positive integer in decimal. */
+function jobIdOf(segment: string): number {
+  const id = Number(segment);
+  if (!/^[1-9]\d*$/.test(segment) || !Number.isSafeInteger(id)) throw new AlkorError("wrong_input", `${JSON.stringify(segment)} is not a job ID.`);
+  return id;
 }
 
 function errorReply(status: number, error: AlkorError): Reply {

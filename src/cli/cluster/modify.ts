@@ -1,10 +1,10 @@
 import type { Command } from "commander";
-import { CLUSTER_MODIFY_PATH, ClusterInfoBodySchema, ClusterModifyRequestSchema } from "../../api/local/contract.js";
-import { addEndpointOption, endpointOf, printLines, UsageError, type EndpointOptions } from "../common.js";
-import { requestJson } from "../endpoint.js";
-import { checkRequest, parseInteger } from "../options.js";
+import { printLines, UsageError } from "../common.js";
+import { addJobOptions, type JobOptions } from "../jobs/job-options.js";
+import { runJob } from "../jobs/runner.js";
+import { parseInteger } from "../options.js";
 
-interface ModifyOptions extends EndpointOptions {
+interface ModifyOptions extends JobOptions {
   candidatePoolSize?: number;
 }
 
@@ -13,12 +13,11 @@ export function addClusterModifyCommand(program: Command): void {
     .command("modify")
     .description("change the cluster's parameters")
     .option("--candidate-pool-size <n>", "how many nodes to keep as master candidates", parseInteger);
-  addEndpointOption(command).action(async (options: ModifyOptions) => {
-    if (options.candidatePoolSize === undefined) throw new UsageError("Nothing to change: give --candidate-pool-size.");
-    const request = checkRequest(ClusterModifyRequestSchema, { candidatePoolSize: options.candidatePoolSize }, {
-      candidatePoolSize: "--candidate-pool-size",
-    });
-    const info = await requestJson(endpointOf(options), "POST", CLUSTER_MODIFY_PATH, ClusterInfoBodySchema, request);
-    printLines([`Modified cluster ${info.name}: candidate pool size ${info.candidatePoolSize}.`]);
+  addJobOptions(command).action(async (options: ModifyOptions) => {
+    const size = options.candidatePoolSize;
+    if (size === undefined) throw new UsageError("Nothing to change: give --candidate-pool-size.");
+    // The opcode's own schema checks the range when the job is submitted.
+    const results = await runJob([{ OP_ID: "OP_CLUSTER_SET_PARAMS", candidate_pool_size: size }], options);
+    if (results !== null) printLines([`Modified the cluster: candidate pool size ${size}.`]);
   });
 }

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { DoneBodySchema, NODES_PATH, NodeAddRequestSchema } from "../../api/local/contract.js";
-import { addEndpointOption, endpointOf, printLines, type EndpointOptions } from "../common.js";
-import { requestJson } from "../endpoint.js";
+import { NodeNameSchema } from "../../model/node.js";
+import { printLines } from "../common.js";
+import { addJobOptions, type JobOptions } from "../jobs/job-options.js";
+import { runJob } from "../jobs/runner.js";
 import { checkRequest } from "../options.js";
 
 export function addNodeAddCommand(program: Command): void {
@@ -9,9 +10,9 @@ export function addNodeAddCommand(program: Command): void {
     .command("add")
     .description("admit a node the agents have discovered into the cluster")
     .argument("<node>", "the node's name, as alkor-node list shows it");
-  addEndpointOption(command).action(async (name: string, options: EndpointOptions) => {
-    const request = checkRequest(NodeAddRequestSchema, { name }, { name: "NODE" });
-    const done = await requestJson(endpointOf(options), "POST", NODES_PATH, DoneBodySchema, request);
-    printLines([done.message]);
+  addJobOptions(command).action(async (name: string, options: JobOptions) => {
+    const node = checkRequest(NodeNameSchema, name, { "": "NODE" });
+    const results = await runJob([{ OP_ID: "OP_NODE_ADD", node_name: node }], options);
+    if (results !== null) printLines([`Node ${node} was added to the cluster.`]);
   });
 }

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import { DoneBodySchema, nodePath } from "../../api/local/contract.js";
 import { NodeNameSchema } from "../../model/node.js";
-import { addEndpointOption, endpointOf, printLines, type EndpointOptions } from "../common.js";
-import { requestJson } from "../endpoint.js";
+import { printLines } from "../common.js";
+import { addJobOptions, type JobOptions } from "../jobs/job-options.js";
+import { runJob } from "../jobs/runner.js";
 import { checkRequest } from "../options.js";
 
 export function addNodeRemoveCommand(program: Command): void {
@@ -10,9 +10,9 @@ export function addNodeRemoveCommand(program: Command): void {
     .command("remove")
     .description("remove a node from the cluster")
     .argument("<node>", "the node's name");
-  addEndpointOption(command).action(async (name: string, options: EndpointOptions) => {
+  addJobOptions(command).action(async (name: string, options: JobOptions) => {
     const node = checkRequest(NodeNameSchema, name, { "": "NODE" });
-    const done = await requestJson(endpointOf(options), "DELETE", nodePath(node), DoneBodySchema);
-    printLines([done.message]);
+    const results = await runJob([{ OP_ID: "OP_NODE_REMOVE", node_name: node }], options);
+    if (results !== null) printLines([`Node ${node} was removed from the cluster.`]);
   });
 }

@@ -1,12 +1,15 @@
 import type { ErrorCode } from "../../model/errors.js";
-import type { ClusterCommand, ClusterNode, ClusterState, NodeFlags } from "./schema.js";
+import { transitionJob } from "./apply-jobs.js";
+import { addTags, removeTags } from "./tags.js";
+import { emptyClusterState, type ClusterCommand, type ClusterNode, type ClusterState, type NodeFlags, type ObjectCommand, type TagTarget } from "./schema.js";
 
 export interface CommandRefusal {
   code: ErrorCode;
   message: string;
 }
 
-export type ApplyOutcome = { state: ClusterState; refusal: null } | { state: ClusterState; refusal: CommandRefusal };
+/** The new state, and what the proposer is told: a submitted job's id, for instance. */
+export type ApplyOutcome = { state: ClusterState; refusal: null; result: unknown } | { state: ClusterState; refusal: CommandRefusal };
 
 /**
  * The cluster state machine: the same command on the same state gives the
@@ -14,22 +17,35 @@ export type ApplyOutcome = { state: ClusterState; refusal: null } | { state: Clu
  * refused and changes nothing; the proposer hears why.
  */
 export function applyCommand(state: ClusterState, command: ClusterCommand): ApplyOutcome {
-  const result = transition(state, command);
-  if ("code" in result) return { state, refusal: result };
-  return { state: { ...result, serial: state.serial + 1 }, refusal: null };
+  const outcome = transition(state, command);
+  if ("code" in outcome) return { state, refusal: outcome };
+  return { state: { ...outcome.state, serial: state.serial + 1 }, refusal: null, result: outcome.result ?? null };
 }
 
-function transition(state: ClusterState, command: ClusterCommand): ClusterState | CommandRefusal {
+function transition(state: ClusterState, command: ClusterCommand): { state: ClusterState; result?: unknown } | CommandRefusal {
+  if (command.kind.startsWith("job.")) {
+    if (state.cluster === null) return refuse("wrong_state", "The cluster has not been initialised.");
+    return transitionJob(state, command as Extract<ClusterCommand, { kind: `job.${string}` }>, transitionObject);
+  }
   if (command.kind === "cluster.init") {
     if (state.cluster !== null) return refuse("already_exists", `This node already belongs to cluster ${state.cluster.name}.`);
-    const founder: ClusterNode = { ...command.founder, group: command.defaultGroup.uuid, addedAt: command.cluster.createdAt, operatorDemoted: false };
+    const founder: ClusterNode = { ...command.founder, group: command.defaultGroup.uuid, addedAt: command.cluster.createdAt, operatorDemoted: false, tags: [] };
     return {
-      cluster: command.cluster,
-      nodeGroups: { [command.defaultGroup.uuid]: command.defaultGroup },
-      nodes: { [founder.uuid]: founder },
-      serial: state.serial,
+      state: {
+        ...emptyClusterState,
+        cluster: command.cluster,
+        nodeGroups: { [command.defaultGroup.uuid]: command.defaultGroup },
+        nodes: { [founder.uuid]: founder },
+        serial: state.serial,
+      },
     };
   }
+  const next = transitionObject(state, command as ObjectCommand);
+  return "code" in next ? next : { state: next };
+}
+
+/** A change to one of the cluster's objects; also an opcode's effect. */
+function transitionObject(state: ClusterState, command: ObjectCommand): ClusterState | CommandRefusal {
   const cluster = state.cluster;
   if (cluster === null) return refuse("wrong_state", "The cluster has not been initialised.");
   switch (command.kind) {
@@ -43,7 +59,7 @@ function transition(state: ClusterState, command: ClusterCommand): ClusterState 
       // A node that is already a member (re-added, or its join retried) keeps its roles and group.
       const added: ClusterNode = existing
         ? { ...existing, name: node.name, address: node.address, brokerPort: node.brokerPort }
-        : { ...node, group: defaultGroupOf(state), addedAt: command.at, operatorDemoted: false };
+        : { ...node, group: defaultGroupOf(state), addedAt: command.at, operatorDemoted: false, tags: [] };
       return { ...state, nodes: { ...state.nodes, [node.uuid]: added } };
     }
     case "node.remove": {
@@ -63,7 +79,29 @@ function transition(state: ClusterState, command: ClusterCommand): ClusterState 
     }
     case "cluster.modify":
       return { ...state, cluster: { ...cluster, ...command.changes } };
+    case "tags.add":
+    case "tags.remove":
+      return changeTags(state, command.target, (tags) => (command.kind === "tags.add" ? addTags(tags, command.tags) : removeTags(tags, command.tags)));
+    case "queue.modify":
+      return { ...state, queue: { ...state.queue, ...command.changes } };
+    case "watcher.pause":
+      return { ...state, watcher: { pausedUntil: command.until } };
+    case "cluster.certificate":
+      // Made once: a second master racing the first keeps the certificate clients may already trust.
+      if (cluster.tls !== null) return refuse("already_exists", "The cluster already has a certificate.");
+      return { ...state, cluster: { ...cluster, tls: command.tls } };
   }
+}
+
+function changeTags(state: ClusterState, target: TagTarget, change: (tags: string[]) => string[] | CommandRefusal): ClusterState | CommandRefusal {
+  if (target.kind === "cluster") {
+    const tags = change(state.tags);
+    return "code" in tags ? tags : { ...state, tags };
+  }
+  const node = state.nodes[target.uuid];
+  if (!node) return refuse("unknown_entity", `No node with UUID ${target.uuid} in the cluster.`);
+  const tags = change(node.tags);
+  return "code" in tags ? tags : { ...state, nodes: { ...state.nodes, [node.uuid]: { ...node, tags } } };
 }
 
 /**

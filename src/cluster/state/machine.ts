@@ -3,7 +3,7 @@ import type { Entry } from "../../consensus/types.js";
 import { applyCommand, type CommandRefusal } from "./apply.js";
 import { ClusterStateSchema, emptyClusterState, ProposalSchema, type ClusterState } from "./schema.js";
 
-export type AppliedOutcome = { ok: true; serial: number } | { ok: false; refusal: CommandRefusal };
+export type AppliedOutcome = { ok: true; serial: number; result: unknown } | { ok: false; refusal: CommandRefusal };
 
 /**
  * The cluster state as Raft's committed entries build it. Entries that are
@@ -31,9 +31,9 @@ export class ClusterStateMachine {
       return;
     }
     const { id, command } = proposal.data;
-    const { state, refusal } = applyCommand(this.current, command);
-    this.current = state;
-    this.onApplied(id, refusal === null ? { ok: true, serial: state.serial } : { ok: false, refusal });
+    const outcome = applyCommand(this.current, command);
+    this.current = outcome.state;
+    this.onApplied(id, outcome.refusal === null ? { ok: true, serial: outcome.state.serial, result: outcome.result } : { ok: false, refusal: outcome.refusal });
   }
 
   snapshot(): ClusterState {

@@ -1,5 +1,14 @@
 import { z } from "zod";
 import { NodeNameSchema } from "../../model/node.js";
+import {
+  defaultJobQueueSettings,
+  JobErrorSchema,
+  JobPrioritySchema,
+  JobQueueSettingsSchema,
+  JobSchema,
+  MAX_OPS_PER_JOB,
+  OpcodeInputSchema,
+} from "../jobs/model.js";
 
 /**
  * The replicated cluster configuration: what Raft's log builds, identical on
@@ -8,6 +17,15 @@ import { NodeNameSchema } from "../../model/node.js";
  */
 
 const UuidSchema = z.string().uuid();
+
+/** Ganeti's tag rules: 1 to 128 of letters, digits and .+*\/:@_-, at most 4096 on one object. */
+export const TagSchema = z
+  .string()
+  .min(1, "a tag cannot be empty")
+  .max(128, "a tag is at most 128 characters")
+  .regex(/^[\w.+*/:@-]+$/, "a tag may hold only letters, digits and . + * / : @ _ -");
+export const MAX_TAGS_PER_OBJECT = 4096;
+const TagsSchema = z.array(TagSchema).max(MAX_TAGS_PER_OBJECT);
 
 export const NodeFlagsSchema = z.object({
   masterCandidate: z.boolean(),
@@ -28,6 +46,8 @@ export const ClusterNodeSchema = NodeFlagsSchema.extend({
   operatorDemoted: z.boolean().default(false),
   /** Epoch ms, as the proposing master saw it. */
   addedAt: z.number().int().nonnegative(),
+  /** Sorted, without duplicates. */
+  tags: TagsSchema.default([]),
 });
 export type ClusterNode = z.infer<typeof ClusterNodeSchema>;
 
@@ -45,6 +65,8 @@ export const ClusterIdentitySchema = z.object({
   /** Nodes prove knowledge of it to join (HMAC, never sent in the clear); kept so any future master can check. */
   joinToken: z.string().min(8).max(256),
   createdAt: z.number().int().nonnegative(),
+  /** The cluster's certificate and key (PEM), which every node's API serves; made by the first master that finds none. */
+  tls: z.object({ cert: z.string().min(1).max(16_384), key: z.string().min(1).max(16_384) }).nullable().default(null),
 });
 export type ClusterIdentity = z.infer<typeof ClusterIdentitySchema>;
 
@@ -52,24 +74,38 @@ export const ClusterStateSchema = z.object({
   cluster: ClusterIdentitySchema.nullable(),
   nodeGroups: z.record(UuidSchema, NodeGroupSchema),
   nodes: z.record(UuidSchema, ClusterNodeSchema),
+  /** The cluster's own tags; sorted, without duplicates. */
+  tags: TagsSchema.default([]),
+  /** Jobs not archived yet, by id (as a decimal string). */
+  jobs: z.record(z.string().regex(/^[1-9][0-9]*$/), JobSchema).default({}),
+  queue: JobQueueSettingsSchema.default(defaultJobQueueSettings),
+  watcher: z.object({ pausedUntil: z.number().int().nullable() }).default({ pausedUntil: null }),
   /** Ganeti's serial_no: one more for every change applied. */
   serial: z.number().int().nonnegative(),
 });
 export type ClusterState = z.infer<typeof ClusterStateSchema>;
 
-export const emptyClusterState: ClusterState = { cluster: null, nodeGroups: {}, nodes: {}, serial: 0 };
+export const emptyClusterState: ClusterState = {
+  cluster: null,
+  nodeGroups: {},
+  nodes: {},
+  tags: [],
+  jobs: {},
+  queue: defaultJobQueueSettings,
+  watcher: { pausedUntil: null },
+  serial: 0,
+};
 
-const NewNodeSchema = ClusterNodeSchema.omit({ group: true, addedAt: true, operatorDemoted: true });
+const NewNodeSchema = ClusterNodeSchema.omit({ group: true, addedAt: true, operatorDemoted: true, tags: true });
 
-/** Every change to the cluster state, as it travels in the Raft log. */
-export const ClusterCommandSchema = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("cluster.init"),
-    cluster: ClusterIdentitySchema,
-    defaultGroup: NodeGroupSchema,
-    founder: NewNodeSchema,
-  }),
-  z.object({ kind: z.literal("node.add"), node: NewNodeSchema, at: z.number().int().nonnegative() }),
+const JobIdSchema = z.number().int().positive();
+const EpochMsSchema = z.number().int().nonnegative();
+const TagTargetSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("cluster") }), z.object({ kind: z.literal("node"), uuid: UuidSchema })]);
+export type TagTarget = z.infer<typeof TagTargetSchema>;
+
+/** Changes to the cluster's objects: what opcodes commit as their effects, and what the agent itself proposes. */
+export const ObjectCommandSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("node.add"), node: NewNodeSchema, at: EpochMsSchema }),
   z.object({ kind: z.literal("node.remove"), uuid: UuidSchema }),
   z.object({
     kind: z.literal("node.modify"),
@@ -79,6 +115,67 @@ export const ClusterCommandSchema = z.discriminatedUnion("kind", [
     byOperator: z.boolean().optional(),
   }),
   z.object({ kind: z.literal("cluster.modify"), changes: z.object({ candidatePoolSize: z.number().int().min(1).max(99) }).partial() }),
+  z.object({ kind: z.literal("tags.add"), target: TagTargetSchema, tags: z.array(TagSchema).min(1).max(MAX_TAGS_PER_OBJECT) }),
+  z.object({ kind: z.literal("tags.remove"), target: TagTargetSchema, tags: z.array(TagSchema).min(1).max(MAX_TAGS_PER_OBJECT) }),
+  z.object({ kind: z.literal("queue.modify"), changes: z.object({ drained: z.boolean(), archiveAfterMs: z.number().int().positive() }).partial() }),
+  z.object({ kind: z.literal("watcher.pause"), until: EpochMsSchema.nullable() }),
+  z.object({ kind: z.literal("cluster.certificate"), tls: z.object({ cert: z.string().min(1).max(16_384), key: z.string().min(1).max(16_384) }) }),
+]);
+export type ObjectCommand = z.infer<typeof ObjectCommandSchema>;
+
+/** How an opcode ended, as the master that ran it commits it. */
+export const OpEndSchema = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), result: z.unknown(), effects: z.array(ObjectCommandSchema).max(1000) }),
+  z.object({ ok: z.literal(false), error: JobErrorSchema }),
+]);
+export type OpEnd = z.infer<typeof OpEndSchema>;
+
+/** The job queue's changes (src/cluster/jobs/). */
+export const JobCommandSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("job.submit"),
+    ops: z.array(OpcodeInputSchema).min(1).max(MAX_OPS_PER_JOB),
+    priority: JobPrioritySchema,
+    submittedBy: z.string().max(64),
+    at: EpochMsSchema,
+  }),
+  /** The master could not give the job's next opcode its locks yet. */
+  z.object({ kind: z.literal("job.waiting"), id: JobIdSchema }),
+  /** The start marker of an opcode with side effects: committed before its steps run, so no master runs them twice. */
+  z.object({ kind: z.literal("job.opStart"), id: JobIdSchema, opIndex: z.number().int().nonnegative(), at: EpochMsSchema }),
+  z.object({
+    kind: z.literal("job.log"),
+    id: JobIdSchema,
+    opIndex: z.number().int().nonnegative(),
+    at: EpochMsSchema,
+    type: z.enum(["message", "progress"]),
+    message: z.string().max(4096),
+  }),
+  z.object({
+    kind: z.literal("job.opEnd"),
+    id: JobIdSchema,
+    opIndex: z.number().int().nonnegative(),
+    startedAt: EpochMsSchema,
+    at: EpochMsSchema,
+    outcome: OpEndSchema,
+    /** A pure opcode's messages, committed with its end: a run that a master change cut short leaves no trace. */
+    log: z.array(z.object({ at: EpochMsSchema, message: z.string().max(4096) })).max(1000).optional(),
+  }),
+  z.object({ kind: z.literal("job.cancel"), id: JobIdSchema, at: EpochMsSchema }),
+  z.object({ kind: z.literal("job.archive"), ids: z.array(JobIdSchema).min(1).max(10_000) }),
+]);
+export type JobCommand = z.infer<typeof JobCommandSchema>;
+
+/** Every change to the cluster state, as it travels in the Raft log. */
+export const ClusterCommandSchema = z.union([
+  z.object({
+    kind: z.literal("cluster.init"),
+    cluster: ClusterIdentitySchema,
+    defaultGroup: NodeGroupSchema,
+    founder: NewNodeSchema,
+  }),
+  ObjectCommandSchema,
+  JobCommandSchema,
 ]);
 export type ClusterCommand = z.infer<typeof ClusterCommandSchema>;
 

@@ -1,7 +1,8 @@
 import { ClusterCommands } from "../../../src/cluster/cluster-commands.js";
-import { AlkorError, asAlkorError } from "../../../src/model/errors.js";
+import { jobEnded, type JobStatus, type OpcodeInput } from "../../../src/cluster/jobs/model.js";
+import { AlkorError, asAlkorError, type ErrorCode } from "../../../src/model/errors.js";
 import type { SimCluster } from "./sim-cluster.js";
-import type { SimNode } from "./sim-node.js";
+import type { Life, SimNode } from "./sim-node.js";
 
 export type Command =
   | { kind: "delay"; seconds: number }
@@ -76,16 +77,38 @@ export async function runCommand(sim: SimCluster, command: Command, note: (text:
       return operate(sim, sim.node(command.node), note, async (commands) => `${await commands.failover()} is the master now`);
     case "modify": {
       const { node, masterCandidate, force } = command;
-      return operate(sim, atClusterIp(sim), note, async (commands) => {
-        const modified = await commands.modifyNode(sim.node(node).name, { masterCandidate }, force);
+      const name = sim.node(node).name;
+      return operate(sim, atClusterIp(sim), note, async (_commands, life) => {
+        await runJob(life, { OP_ID: "OP_NODE_SET_PARAMS", node_name: name, master_candidate: masterCandidate, force });
+        const modified = Object.values(life.service.state.nodes).find((candidate) => candidate.name === name)!;
         return `${modified.name} is ${modified.masterCandidate ? "" : "not "}a master candidate`;
       });
     }
     case "pool":
-      return operate(sim, atClusterIp(sim), note, async (commands) => {
-        const info = await commands.modifyCluster({ candidatePoolSize: command.size });
+      return operate(sim, atClusterIp(sim), note, async (commands, life) => {
+        await runJob(life, { OP_ID: "OP_CLUSTER_SET_PARAMS", candidate_pool_size: command.size });
+        const info = await commands.info();
         return `the candidate pool size is ${info.candidatePoolSize}; candidates ${info.candidates.join(" ")}`;
       });
+  }
+}
+
+/** Submits a one-opcode job and waits for it to end, as the alkor-* commands do; a failed job throws its error. */
+async function runJob(life: Life, op: OpcodeInput): Promise<void> {
+  const id = await life.jobs.submit([op], { submittedBy: "scenario" });
+  let known: { status: JobStatus | null; logSerial: number } = { status: null, logSerial: 0 };
+  for (;;) {
+    const job = (await life.jobs.waitForChange(id, known, 10_000)) ?? (await life.jobs.get(id));
+    if (jobEnded(job.status)) {
+      const failed = job.ops.find((candidate) => candidate.status === "error");
+      if (failed) {
+        const { code, message } = failed.result as { code: ErrorCode; message: string };
+        throw new AlkorError(code, message);
+      }
+      if (job.status !== "success") throw new AlkorError("wrong_state", `Job ${id} ended ${job.status}.`);
+      return;
+    }
+    known = { status: job.status, logSerial: job.logSerial };
   }
 }
 
@@ -95,15 +118,14 @@ function atClusterIp(sim: SimCluster): SimNode | undefined {
 }
 
 /** Runs an operator command on a node, as its local control API would, and logs the answer. */
-async function operate(sim: SimCluster, node: SimNode | undefined, note: (text: string) => void, action: (commands: ClusterCommands) => Promise<string>): Promise<void> {
-  const service = node?.service;
-  if (!node || !service) {
+async function operate(sim: SimCluster, node: SimNode | undefined, note: (text: string) => void, action: (commands: ClusterCommands, life: Life) => Promise<string>): Promise<void> {
+  const life = node?.currentLife;
+  if (!node || !life) {
     note(`  failed: ${node ? `${node.name} is down` : "no node holds the cluster IP"}`);
     return;
   }
-  const unused = (): Promise<never> => Promise.reject(new AlkorError("internal_error", "Adding and removing nodes is not simulated."));
-  const commands = new ClusterCommands(service, node.uuid, sim.clock.view({ alive: true }), () => [], unused, unused);
-  const outcome = await sim.finish(action(commands), commandLimitMs);
+  const commands = new ClusterCommands(life.service, node.uuid);
+  const outcome = await sim.finish(action(commands, life), commandLimitMs);
   if (outcome.ok) note(`  done on ${node.name}: ${outcome.value}`);
   else {
     const error = asAlkorError(outcome.error);

@@ -1,4 +1,4 @@
-import type { ClusterState } from "../../../src/cluster/state/schema.js";
+import { emptyClusterState, type ClusterState } from "../../../src/cluster/state/schema.js";
 import type { SimCluster } from "./sim-cluster.js";
 import type { SimNode } from "./sim-node.js";
 
@@ -14,7 +14,7 @@ interface NodeView {
 
 const down: NodeView = { master: false, term: 0, follows: null, holdsIp: false, fenceDue: false };
 
-const empty: ClusterState = { cluster: null, nodeGroups: {}, nodes: {}, serial: 0 };
+const empty: ClusterState = emptyClusterState;
 
 /**
  * Writes the event log: after every event it compares what each node shows

@@ -1,5 +1,9 @@
 import type { Logger } from "pino";
 import { ClusterIpHolder } from "../../../src/cluster/cluster-ip-holder.js";
+import { JobQueue } from "../../../src/cluster/jobs/job-queue.js";
+import { JobRunner } from "../../../src/cluster/jobs/job-runner.js";
+import type { OpcodeServices } from "../../../src/cluster/opcodes/definition.js";
+import { opcodeTable } from "../../../src/cluster/opcodes/table.js";
 import { ClusterService, type ClusterRpcCall } from "../../../src/cluster/cluster-service.js";
 import type { FormationGoal, FormationPeer } from "../../../src/cluster/formation.js";
 import { FileRaftStorage } from "../../../src/cluster/raft-storage.js";
@@ -44,12 +48,27 @@ type Announcement = Pick<FormationPeer, "cluster" | "formation">;
 export interface Life {
   alive: boolean;
   service: ClusterService;
+  /** The job queue on this node and, while it is master, the runner of its jobs. */
+  jobs: JobQueue;
+  runner: JobRunner;
   /** Progress rounds at the virtual instant roundsAt. */
   rounds: number;
   roundsAt: number;
 }
 
 const maxRoundsPerInstant = 10_000;
+
+/** The scenarios run the cluster's own opcodes; adding and removing nodes is not among them. */
+const unsimulated = (): never => {
+  throw new AlkorError("internal_error", "Adding and removing nodes is not simulated.");
+};
+const unsimulatedServices: OpcodeServices = {
+  adopt: unsimulated,
+  evict: unsimulated,
+  discovered: () => [],
+  liveness: unsimulated,
+  recordTestExecution: unsimulated,
+};
 
 /** The service tells its IP holder what it wants after every round of Raft progress: a count of those rounds. */
 class WatchedIpHolder extends ClusterIpHolder {
@@ -99,8 +118,21 @@ export class SimNode {
     if (this.life) throw new AlkorError("wrong_state", `Node ${this.name} is already running.`);
     const life = { alive: true, rounds: 0, roundsAt: -1 } as Life;
     life.service = new ClusterService(this.options(life));
+    const clock = this.world.clock.view(life);
+    life.jobs = new JobQueue(life.service, opcodeTable, clock);
+    life.runner = new JobRunner({
+      cluster: life.service,
+      opcodes: opcodeTable,
+      services: unsimulatedServices,
+      selfName: this.name,
+      maxRunningJobs: 8,
+      archiveCheckMs: 60_000,
+      clock,
+      log: this.world.log,
+    });
     this.life = life;
     await life.service.start();
+    await life.runner.start();
   }
 
   /** Power loss: the service and all it did not persist are gone, and so is the cluster IP. */
@@ -155,6 +187,7 @@ export class SimNode {
       random: this.random,
       log: world.log,
       onFatal: (error) => world.fail(error),
+      onProgress: () => life.runner?.onProgress(),
     };
   }
 

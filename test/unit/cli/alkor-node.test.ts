@@ -1,5 +1,5 @@
 import test from "ava";
-import { AlkorError } from "../../../src/model/errors.js";
+import { FakeJobQueue } from "../api/local/fake-job-queue.js";
 import { startTestServer, type TestServer } from "../api/local/fake-node-directory.js";
 import { FakeClusterControl, startClusterApi } from "./fake-cluster-control.js";
 import { runCommand } from "./run-cli.js";
@@ -133,44 +133,47 @@ test("fails with exit status 1 and the agent's message for an unknown node's inf
   t.is(result.stderr, "Node nosuch is not known to this agent.\n");
 });
 
-test("add asks the agent to admit the node and prints its message", async (t) => {
-  const cluster = new FakeClusterControl();
-  const result = await run(["add", "node4", "--endpoint", await startClusterApi(t, cluster)]);
+function succeeding(results: unknown[] = []): FakeJobQueue {
+  return new FakeJobQueue({ script: () => ({ status: "success", results }) });
+}
+
+test("add runs OP_NODE_ADD as a job and says the node was added", async (t) => {
+  const jobs = succeeding();
+  const result = await run(["add", "node4", "--endpoint", await startClusterApi(t, new FakeClusterControl(), jobs)]);
   t.is(result.code, 0, result.stderr);
   t.is(result.stdout, "Node node4 was added to the cluster.\n");
-  t.deepEqual(cluster.calls, [{ operation: "addNode", args: ["node4"] }]);
+  t.deepEqual(jobs.submissions[0]?.ops, [{ OP_ID: "OP_NODE_ADD", node_name: "node4" }]);
 });
 
-test("remove asks the agent to remove the node and prints its message", async (t) => {
-  const cluster = new FakeClusterControl();
-  const result = await run(["remove", "node3", "--endpoint", await startClusterApi(t, cluster)]);
+test("remove runs OP_NODE_REMOVE as a job and says the node was removed", async (t) => {
+  const jobs = succeeding();
+  const result = await run(["remove", "node3", "--endpoint", await startClusterApi(t, new FakeClusterControl(), jobs)]);
   t.is(result.code, 0, result.stderr);
   t.is(result.stdout, "Node node3 was removed from the cluster.\n");
-  t.deepEqual(cluster.calls, [{ operation: "removeNode", args: ["node3"] }]);
+  t.deepEqual(jobs.submissions[0]?.ops, [{ OP_ID: "OP_NODE_REMOVE", node_name: "node3" }]);
 });
 
-test("modify sends only the flags given, without force unless asked", async (t) => {
-  const cluster = new FakeClusterControl();
-  const result = await run(["modify", "node2", "-D", "yes", "--vm-capable", "no", "--endpoint", await startClusterApi(t, cluster)]);
+test("modify sends only the flags given, without force unless asked, and prints the changes as gnt-node modify does", async (t) => {
+  const jobs = succeeding([[["drained", "true"], ["vm_capable", "false"]]]);
+  const result = await run(["modify", "node2", "-D", "yes", "--vm-capable", "no", "--endpoint", await startClusterApi(t, new FakeClusterControl(), jobs)]);
   t.is(result.code, 0, result.stderr);
-  t.is(result.stdout, "Modified node node2.\n");
-  t.deepEqual(cluster.calls, [{ operation: "modifyNode", args: ["node2", { changes: { drained: true, vmCapable: false }, force: false }] }]);
+  t.is(result.stdout, "Modified node node2\n - drained    -> true\n - vm_capable -> false\n");
+  t.deepEqual(jobs.submissions[0]?.ops, [{ OP_ID: "OP_NODE_SET_PARAMS", node_name: "node2", drained: true, vm_capable: false }]);
 });
 
 test("modify -O no -D no -C no --force makes a node regular, forced, as in the manual", async (t) => {
-  const cluster = new FakeClusterControl();
-  const endpoint = await startClusterApi(t, cluster);
+  const jobs = succeeding([[["master_candidate", "false"]]]);
+  const endpoint = await startClusterApi(t, new FakeClusterControl(), jobs);
   const result = await run(["modify", "-O", "no", "-D", "no", "-C", "no", "--master-capable", "yes", "--force", "node2", "--endpoint", endpoint]);
   t.is(result.code, 0, result.stderr);
-  t.deepEqual(cluster.calls[0]?.args, [
-    "node2",
-    { changes: { offline: false, drained: false, masterCandidate: false, masterCapable: true }, force: true },
+  t.deepEqual(jobs.submissions[0]?.ops, [
+    { OP_ID: "OP_NODE_SET_PARAMS", node_name: "node2", master_candidate: false, drained: false, offline: false, master_capable: true, force: true },
   ]);
 });
 
-test("modify fails with exit status 2, asking nothing of the agent, without a change, with a value not yes or no, or a bad name", async (t) => {
-  const cluster = new FakeClusterControl();
-  const endpoint = await startClusterApi(t, cluster);
+test("modify fails with exit status 2, submitting nothing, without a change, with a value not yes or no, or a bad name", async (t) => {
+  const jobs = succeeding();
+  const endpoint = await startClusterApi(t, new FakeClusterControl(), jobs);
   const cases: Array<[string[], string]> = [
     [["modify", "node2"], "error: Nothing to change: give at least one of -C, -D, -O, --master-capable, --vm-capable.\n"],
     [["modify", "node2", "-C", "maybe"], "error: option '-C, --master-candidate <yes|no>' argument 'maybe' is invalid. Expected yes or no.\n"],
@@ -181,27 +184,27 @@ test("modify fails with exit status 2, asking nothing of the agent, without a ch
     t.is(result.code, 2, args.join(" "));
     t.is(result.stderr, stderr);
   }
-  t.deepEqual(cluster.calls, []);
+  t.deepEqual(jobs.submissions, []);
 });
 
 test("add and remove fail with exit status 2 for a name that is no host name, and without a name", async (t) => {
-  const cluster = new FakeClusterControl();
-  const endpoint = await startClusterApi(t, cluster);
+  const jobs = succeeding();
+  const endpoint = await startClusterApi(t, new FakeClusterControl(), jobs);
   for (const args of [["add", "node_4"], ["remove", "no/such"], ["add"], ["remove"]]) {
     const result = await run([...args, "--endpoint", endpoint]);
     t.is(result.code, 2, args.join(" "));
     t.not(result.stderr, "", args.join(" "));
   }
-  t.deepEqual(cluster.calls, []);
+  t.deepEqual(jobs.submissions, []);
 });
 
-test("modify, add and remove fail with exit status 1 and the agent's message when it refuses", async (t) => {
-  const refusal = new AlkorError("wrong_state", "Demoting node2 leaves 1 master candidate, fewer than the pool size 3; use --force.");
-  const endpoint = await startClusterApi(t, new FakeClusterControl({ refusal }));
+test("modify, add and remove fail with exit status 1 and Ganeti's failure text when the job is refused", async (t) => {
+  const refusal = { code: "wrong_state", message: "Demoting node2 would leave 1 master candidates where the pool needs 3; use --force to do it anyway.", phase: "prerequisites" as const };
+  const endpoint = await startClusterApi(t, new FakeClusterControl(), new FakeJobQueue({ script: () => ({ status: "error", error: refusal }) }));
   for (const args of [["modify", "node2", "-C", "no"], ["add", "node4"], ["remove", "node2"]]) {
     const result = await run([...args, "--endpoint", endpoint]);
     t.is(result.code, 1, args.join(" "));
     t.is(result.stdout, "");
-    t.is(result.stderr, `${refusal.message}\n`);
+    t.is(result.stderr, `Failure: prerequisites not met for this operation:\nerror type: wrong_state, error details:\n${refusal.message}\n`);
   }
 });

@@ -1,7 +1,8 @@
 import type { ExecutionContext } from "ava";
 import type { ClusterControl } from "../../../src/api/local/cluster-control.js";
-import type { ClusterInfoBody, ClusterStatusBody, DoneBody } from "../../../src/api/local/contract.js";
-import type { AlkorError } from "../../../src/model/errors.js";
+import type { ClusterInfoBody, ClusterStatusBody, TagKind } from "../../../src/api/local/contract.js";
+import type { JobQueueApi } from "../../../src/cluster/jobs/queue-api.js";
+import { AlkorError } from "../../../src/model/errors.js";
 import { FakeNodeDirectory, SAMPLE_NODES, startTestServer } from "../api/local/fake-node-directory.js";
 
 export const SAMPLE_CLUSTER_INFO: ClusterInfoBody = {
@@ -38,6 +39,14 @@ export const SAMPLE_CLUSTER_STATUS: ClusterStatusBody = {
   formation: null,
 };
 
+export interface SampleTags {
+  cluster: string[];
+  nodes: Record<string, string[]>;
+}
+
+/** Unsorted, as the agent may keep them: the CLI sorts. */
+export const SAMPLE_TAGS: SampleTags = { cluster: ["owner:ops", "env:lab"], nodes: { node1: ["rack:a1"], node2: [] } };
+
 export interface ClusterCall {
   operation: keyof ClusterControl;
   args: unknown[];
@@ -52,7 +61,7 @@ export class FakeClusterControl implements ClusterControl {
   readonly calls: ClusterCall[] = [];
 
   constructor(
-    private readonly options: { info?: ClusterInfoBody; status?: ClusterStatusBody; refusal?: AlkorError } = {},
+    private readonly options: { info?: ClusterInfoBody; status?: ClusterStatusBody; refusal?: AlkorError; tags?: SampleTags } = {},
   ) {}
 
   status(): ClusterStatusBody {
@@ -77,24 +86,21 @@ export class FakeClusterControl implements ClusterControl {
     return this.answer("failover", [], () => ({ master: this.statusBody.node }));
   }
 
-  modify(changes: Parameters<ClusterControl["modify"]>[0]): Promise<ClusterInfoBody> {
-    return this.answer("modify", [changes], () => ({ ...this.infoBody, ...changes, serial: this.infoBody.serial + 1 }));
-  }
-
-  addNode(name: string): Promise<DoneBody> {
-    return this.answer("addNode", [name], () => done(`Node ${name} was added to the cluster.`));
-  }
-
-  removeNode(name: string): Promise<DoneBody> {
-    return this.answer("removeNode", [name], () => done(`Node ${name} was removed from the cluster.`));
-  }
-
-  modifyNode(name: string, request: Parameters<ClusterControl["modifyNode"]>[1]): Promise<DoneBody> {
-    return this.answer("modifyNode", [name, request], () => done(`Modified node ${name}.`));
+  tags(kind: TagKind, name?: string): Promise<string[]> {
+    return this.answer("tags", name === undefined ? [kind] : [kind, name], () => {
+      if (kind === "cluster") return this.tagsOf.cluster;
+      const tags = this.tagsOf.nodes[name ?? ""];
+      if (tags === undefined) throw new AlkorError("unknown_entity", `Node ${name} is not a member of the cluster.`);
+      return tags;
+    });
   }
 
   private get infoBody(): ClusterInfoBody {
     return this.options.info ?? SAMPLE_CLUSTER_INFO;
+  }
+
+  private get tagsOf(): SampleTags {
+    return this.options.tags ?? SAMPLE_TAGS;
   }
 
   private get statusBody(): ClusterStatusBody {
@@ -108,16 +114,13 @@ export class FakeClusterControl implements ClusterControl {
   }
 }
 
-function done(message: string): DoneBody {
-  return { done: true, message };
-}
-
 /**
- * A real local API server with cluster behind it, on a unix socket in a
- * fresh temporary directory, stopped when the test ends; returns its endpoint.
+ * A real local API server with cluster (and jobs, when given) behind it, on a
+ * unix socket in a fresh temporary directory, stopped when the test ends;
+ * returns its endpoint.
  */
-export async function startClusterApi(t: ExecutionContext, cluster: ClusterControl): Promise<string> {
-  const api = await startTestServer(new FakeNodeDirectory(SAMPLE_NODES), cluster);
+export async function startClusterApi(t: ExecutionContext, cluster: ClusterControl, jobs?: JobQueueApi): Promise<string> {
+  const api = await startTestServer(new FakeNodeDirectory(SAMPLE_NODES), cluster, jobs);
   t.teardown(api.close);
   return `unix:${api.socketPath}`;
 }

@@ -1,4 +1,4 @@
-import type { ClusterNode, ClusterState } from "../../../src/cluster/state/schema.js";
+import { emptyClusterState, type ClusterNode, type ClusterState } from "../../../src/cluster/state/schema.js";
 
 export const groupUuid = "99999999-0000-4000-8000-000000000000";
 
@@ -20,6 +20,7 @@ export function clusterNode(n: number, flags: Partial<ClusterNode> = {}): Cluste
     offline: false,
     masterCapable: true,
     vmCapable: true,
+    tags: [],
     ...flags,
   };
 }
@@ -27,6 +28,7 @@ export function clusterNode(n: number, flags: Partial<ClusterNode> = {}): Cluste
 /** A cluster of the given nodes, pool size 5 unless said otherwise. */
 export function clusterState(nodes: ClusterNode[], candidatePoolSize = 5): ClusterState {
   return {
+    ...emptyClusterState,
     cluster: {
       name: "c1",
       uuid: "88888888-0000-4000-8000-000000000000",
@@ -35,6 +37,7 @@ export function clusterState(nodes: ClusterNode[], candidatePoolSize = 5): Clust
       candidatePoolSize,
       joinToken: "secret-token",
       createdAt: 0,
+      tls: null,
     },
     nodeGroups: { [groupUuid]: { uuid: groupUuid, name: "default" } },
     nodes: Object.fromEntries(nodes.map((node) => [node.uuid, node])),

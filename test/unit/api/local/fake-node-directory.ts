@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import type { ClusterControl } from "../../../../src/api/local/cluster-control.js";
+import type { JobQueueApi } from "../../../../src/cluster/jobs/queue-api.js";
 import type { NodeDirectory, NodeInfo } from "../../../../src/api/local/node-directory.js";
 import { LocalApiServer } from "../../../../src/api/local/server.js";
 import { AlkorError } from "../../../../src/model/errors.js";
@@ -81,14 +82,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A real local API server on a unix socket in a fresh temporary directory. */
+/** A real local API server on a unix socket in a fresh temporary directory, with the cluster and the job queue given. */
 export async function startTestServer(
   directory: NodeDirectory = new FakeNodeDirectory(SAMPLE_NODES, SAMPLE_INFOS),
   cluster?: ClusterControl,
+  jobs?: JobQueueApi,
 ): Promise<TestServer> {
   const dir = await mkdtemp(join(tmpdir(), "alkor-api-"));
   const socketPath = join(dir, "run", "alkord.sock");
-  const server = new LocalApiServer({ listen: { socketPath }, directory, ...(cluster ? { cluster } : {}), log: pino({ level: "silent" }) });
+  const server = new LocalApiServer({ listen: { socketPath }, directory, ...(cluster ? { cluster } : {}), ...(jobs ? { jobs } : {}), log: pino({ level: "silent" }) });
   await server.start();
   return {
     server,

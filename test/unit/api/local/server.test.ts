@@ -1,7 +1,6 @@
 import test from "ava";
 import { spawn } from "node:child_process";
 import { lstat, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { request } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,26 +12,9 @@ import { getJson, parseEndpoint, type Endpoint } from "../../../../src/cli/endpo
 import { AlkorError } from "../../../../src/model/errors.js";
 import { FakeClusterControl } from "../../cli/fake-cluster-control.js";
 import { FakeNodeDirectory, SAMPLE_NODES, startTestServer } from "./fake-node-directory.js";
+import { rawRequest } from "./raw-request.js";
 
 const silent = pino({ level: "silent" });
-
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
-
-function rawRequest(socketPath: string, method: string, path: string, body?: string): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request({ socketPath, method, path, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body: JSON.parse(Buffer.concat(chunks).toString()) }));
-    });
-    outgoing.on("error", reject);
-    outgoing.end(body);
-  });
-}
 
 function rawExchange(socketPath: string, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -86,7 +68,7 @@ test("answers 404 unknown_entity for a node the directory does not know, which t
 test("answers 404 for a path it does not serve", async (t) => {
   const api = await startTestServer();
   t.teardown(api.close);
-  for (const path of ["/", "/v1/instances", "/v1/nodes/node1/extra", "/v2/nodes"]) {
+  for (const path of ["/", "/v1/instances", "/v1/nodes/node1/extra", "/v2/nodes", "/v1/nodes/node1/modify", "/v1/cluster/modify"]) {
     const raw = await rawRequest(api.socketPath, "GET", path);
     t.is(raw.status, 404, path);
     t.like(raw.body, { error: { code: "unknown_entity" } }, path);
@@ -97,9 +79,9 @@ test("answers 405 naming the allowed methods for a method a path does not take",
   const api = await startTestServer();
   t.teardown(api.close);
   const cases = [
-    ["PUT", "/v1/nodes", "GET, POST"],
-    ["PUT", "/v1/nodes/node1", "GET, DELETE"],
-    ["GET", "/v1/nodes/node1/modify", "POST"],
+    // Nodes are added, removed and modified by jobs (POST /v1/jobs), not here.
+    ["POST", "/v1/nodes", "GET"],
+    ["DELETE", "/v1/nodes/node1", "GET"],
     ["POST", "/v1/cluster", "GET"],
     ["GET", "/v1/cluster/init", "POST"],
   ] as const;
@@ -114,12 +96,12 @@ test("answers 405 naming the allowed methods for a method a path does not take",
 test("a malformed or invalid request body is refused as wrong_input, naming the problem", async (t) => {
   const api = await startTestServer(undefined, new FakeClusterControl());
   t.teardown(api.close);
-  const notJson = await rawRequest(api.socketPath, "POST", "/v1/nodes", "{name:");
+  const notJson = await rawRequest(api.socketPath, "POST", "/v1/cluster/init", "{name:");
   t.is(notJson.status, 400);
-  t.regex((notJson.body as { error: { message: string } }).error.message, /request body for \/v1\/nodes is not valid JSON/);
-  const invalid = await rawRequest(api.socketPath, "POST", "/v1/nodes/node1/modify", JSON.stringify({ changes: { offline: "yes" } }));
+  t.regex((notJson.body as { error: { message: string } }).error.message, /request body for \/v1\/cluster\/init is not valid JSON/);
+  const invalid = await rawRequest(api.socketPath, "POST", "/v1/cluster/init", JSON.stringify({ name: "lab", clusterIp: "192.0.2.1", joinToken: "short" }));
   t.is(invalid.status, 400);
-  t.regex((invalid.body as { error: { message: string } }).error.message, /changes\.offline/);
+  t.regex((invalid.body as { error: { message: string } }).error.message, /joinToken: must be at least 8 characters/);
 });
 
 test("cluster operations are refused when the agent serves none", async (t) => {
