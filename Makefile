@@ -47,6 +47,7 @@ demo: build
 bench: build
 	node dist/bench/discovery.js
 	node dist/bench/failover.js
+	node dist/bench/jobs.js
 
 # Puts alkord and the alkor-* commands on PATH, running from this checkout.
 install: build

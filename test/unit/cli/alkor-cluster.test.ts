@@ -145,11 +145,19 @@ test("modify --candidate-pool-size runs OP_CLUSTER_SET_PARAMS as a job and print
   t.deepEqual(jobs.submissions[0]?.ops, [{ OP_ID: "OP_CLUSTER_SET_PARAMS", candidate_pool_size: 7 }]);
 });
 
+test("modify --job-archive-age sets how long ended jobs are kept, in seconds", async (t) => {
+  const jobs = new FakeJobQueue({ script: () => ({ status: "success", results: [[["job_archive_age", 7200]]] }) });
+  const result = await run(["modify", "--job-archive-age", "2h", "--endpoint", await startClusterApi(t, new FakeClusterControl(), jobs)]);
+  t.is(result.code, 0, result.stderr);
+  t.is(result.stdout, "Modified the cluster: jobs archived 7200 s after they end.\n");
+  t.deepEqual(jobs.submissions[0]?.ops, [{ OP_ID: "OP_CLUSTER_SET_PARAMS", job_archive_age: 7200 }]);
+});
+
 test("modify fails with exit status 2, submitting nothing, without a change or with a size that is no integer", async (t) => {
   const jobs = new FakeJobQueue();
   const endpoint = await startClusterApi(t, new FakeClusterControl(), jobs);
   const cases: Array<[string[], string]> = [
-    [["modify"], "error: Nothing to change: give --candidate-pool-size.\n"],
+    [["modify"], "error: Nothing to change: give --candidate-pool-size or --job-archive-age.\n"],
     [["modify", "--candidate-pool-size", "2.5"], "error: option '--candidate-pool-size <n>' argument '2.5' is invalid. Expected an integer.\n"],
   ];
   for (const [args, stderr] of cases) {

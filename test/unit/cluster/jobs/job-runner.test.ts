@@ -168,3 +168,12 @@ test("ended jobs older than the archive age are archived by the master", async (
   await waitFor("the job to be archived", () => cluster.state.jobs[String(id)] === undefined);
   t.deepEqual(Object.keys(cluster.state.jobs), []);
 });
+
+test("the archive age is a cluster setting an opcode changes", async (t) => {
+  const { cluster, queue, runner } = setup();
+  await runner.start();
+  const id = await queue.submit([{ OP_ID: "OP_CLUSTER_SET_PARAMS", job_archive_age: 600 }], { submittedBy: "test" });
+  await waitFor("the job to end", () => ended(cluster, id));
+  t.is(cluster.state.queue.archiveAfterMs, 600_000);
+  t.is((await queue.queueInfo()).archiveAfterMs, 600_000);
+});
