@@ -8,7 +8,7 @@ import { QUEUE_PATH, QueueInfoBodySchema } from "../src/api/local/contract.js";
 import { hashRapiPassword } from "../src/api/rapi/users.js";
 import { getJson } from "../src/cli/endpoint.js";
 import { agreedMaster } from "../src/demo/cluster-probe.js";
-import { LocalCluster } from "../src/demo/local-cluster.js";
+import { siteCluster } from "../test/helpers/site-cluster.js";
 import { cryptoRandom } from "../src/host/random.js";
 import { rapiCall, type Credentials } from "../test/helpers/rapi-client.js";
 
@@ -36,20 +36,7 @@ const bin = join(process.cwd(), "bin");
 
 async function main(): Promise<void> {
   const baseDir = await mkdtemp(join(tmpdir(), "alkor-bench-jobs-"));
-  const cluster = new LocalCluster({
-    baseDir,
-    clusterId: "benchjobs",
-    count: 3,
-    addressPrefix: prefix,
-    logLevel: "warn",
-    configOverrides: {
-      cluster: {
-        site: { clusterName: "bench", clusterIp: `${clusterIp}/32`, masterNetdev: "lo", joinToken: "bench-join-token", expectedNodes: 3 },
-        siteConfigFile: join(baseDir, "no-site.json"),
-        kernelCmdline: join(baseDir, "no-cmdline"),
-      },
-    },
-  });
+  const cluster = siteCluster({ baseDir, prefix, name: "bench", fastMembership: false, logLevel: "warn" });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
   const call = (method: string, path: string) => rapiCall({ host: clusterIp, port, agent }, method, path, { auth: user });
   try {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { LocalApiServer } from "../api/local/server.js";
 import { ClusterCommands } from "../cluster/cluster-commands.js";
-import { ClusterIpHolder } from "../cluster/cluster-ip-holder.js";
+import { ClusterIpHolder, fileHeldMarker, HELD_MARKER_FILE } from "../cluster/cluster-ip-holder.js";
 import { ClusterService } from "../cluster/cluster-service.js";
 import type { FormationGoal, FormationPeer } from "../cluster/formation.js";
 import { CertificateKeeper } from "../cluster/certificate-keeper.js";
@@ -213,7 +213,7 @@ export class Agent implements Service {
     let runner: JobRunner | undefined;
     let certificates: CertificateKeeper | undefined;
     let rapi: RapiListeners | undefined;
-    const ip = new ClusterIpHolder(world.clusterAddress, log.child({ component: "cluster" }));
+    const ip = new ClusterIpHolder(world.clusterAddress, fileHeldMarker(localDurableFiles, join(config.stateDir, HELD_MARKER_FILE)), log.child({ component: "cluster" }));
     const cluster = this.clusterService(self, table, mesh, rpc, ip, (clusterTag, formation) => {
       self = { ...self, cluster: clusterTag, formation };
       void discovery?.updateSelf(self);

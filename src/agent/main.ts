@@ -11,6 +11,7 @@ import { processExec } from "../host/exec.js";
 import { liveNodeStats } from "../host/node-stats.js";
 import { cryptoRandom } from "../host/random.js";
 import { FileRaftStorage } from "../cluster/raft-storage.js";
+import { fileHeldMarker, HELD_MARKER_FILE } from "../cluster/cluster-ip-holder.js";
 import { releaseStaleClusterIp } from "../cluster/stale-cluster-ip.js";
 import { localDurableFiles } from "../host/durable-file.js";
 import { IpCommandClusterAddress } from "../host/net/cluster-address.js";
@@ -71,6 +72,7 @@ async function main(argv: string[]): Promise<void> {
       address,
       deviceOf: (held) => address.deviceOf(held),
       managementAddress: config.management.address,
+      marker: fileHeldMarker(localDurableFiles, join(config.stateDir, HELD_MARKER_FILE)),
       log,
     });
     log.info(outcome);

@@ -1,5 +1,27 @@
 import type { Logger } from "pino";
+import type { DurableFiles } from "../host/durable-file.js";
 import type { ClusterAddressPort, ClusterAddressSpec } from "../host/net/cluster-address.js";
+
+/**
+ * Whether this node's last run added the cluster IP and did not remove it,
+ * kept on disk: only then is an address found at start this node's to clear.
+ * On a host shared by several agents (the demo, the tests) another node may
+ * hold the very same address on the same device.
+ */
+export interface HeldMarker {
+  read(): Promise<boolean>;
+  write(held: boolean): Promise<void>;
+}
+
+/** The marker's file in the state directory: present while this node holds the address. */
+export const HELD_MARKER_FILE = "cluster-ip-held";
+
+export function fileHeldMarker(files: Pick<DurableFiles, "readIfExists" | "writeDurably" | "remove">, path: string): HeldMarker {
+  return {
+    read: async () => (await files.readIfExists(path)) !== undefined,
+    write: (held) => (held ? files.writeDurably(path, "") : files.remove(path)),
+  };
+}
 
 const key = (spec: ClusterAddressSpec | null): string => (spec === null ? "none" : `${spec.ip}/${spec.prefixLength}@${spec.device}`);
 
@@ -16,6 +38,7 @@ export class ClusterIpHolder {
 
   constructor(
     private readonly address: ClusterAddressPort,
+    private readonly marker: HeldMarker,
     private readonly log: Logger,
   ) {}
 
@@ -24,9 +47,11 @@ export class ClusterIpHolder {
     return this.held;
   }
 
-  /** The address may be on the interface from an earlier run: the next wish without it removes it. */
-  assumeHeld(spec: ClusterAddressSpec): void {
+  /** If this node's earlier run left the address on (its marker says so), the next wish without it removes it. */
+  async clearLeftover(spec: ClusterAddressSpec): Promise<void> {
+    if (!(await this.marker.read())) return;
     if (this.held === null && !this.busy) this.held = spec;
+    this.settle();
   }
 
   want(spec: ClusterAddressSpec | null): void {
@@ -81,9 +106,12 @@ export class ClusterIpHolder {
       if (held !== null) {
         await this.address.release(held);
         this.held = null;
+        await this.marker.write(false);
         this.log.info({ ip: held.ip, device: held.device }, `This node no longer holds the cluster IP ${held.ip}.`);
       }
       if (wanted !== null) {
+        // Marked first: a crash between the two leaves a marker without an address, which is harmless.
+        await this.marker.write(true);
         await this.address.acquire(wanted);
         this.held = wanted;
         this.log.info({ ip: wanted.ip, device: wanted.device }, `This node now holds the cluster IP ${wanted.ip} on ${wanted.device}.`);

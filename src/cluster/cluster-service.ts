@@ -443,9 +443,9 @@ export class ClusterService implements Service {
     const spec = this.clusterIpSpec();
     const leaseHeld = driver.leaseHeld();
     if (spec !== null && !leaseHeld && !this.staleAddressCleared) {
-      // An address a crashed run left on the interface is not this run's to hold.
+      // An address a crashed run of this node left on the interface is not this run's to hold.
       this.staleAddressCleared = true;
-      this.options.ip.assumeHeld(spec);
+      void this.options.ip.clearLeftover(spec);
     }
     this.options.ip.want(leaseHeld ? spec : null);
     if (leaseHeld && this.options.clock.monotonic() - this.ipVerifiedAt >= ipVerifyIntervalMs) {

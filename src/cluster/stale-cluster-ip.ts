@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { ClusterAddressPort } from "../host/net/cluster-address.js";
 import { parseClusterIp } from "../host/net/cluster-address.js";
+import type { HeldMarker } from "./cluster-ip-holder.js";
 import type { RaftStorage } from "./raft-storage.js";
 import { ClusterStateMachine } from "./state/machine.js";
 
@@ -15,8 +16,11 @@ export async function releaseStaleClusterIp(options: {
   address: ClusterAddressPort;
   deviceOf(address: string): Promise<string | null>;
   managementAddress: string;
+  /** Whether this node added the address and did not remove it: on a host several agents share, it may be another's. */
+  marker: HeldMarker;
   log: Logger;
 }): Promise<string> {
+  if (!(await options.marker.read())) return "This node did not hold the cluster IP; there is nothing of its own to release.";
   const stored = await options.storage.load();
   if (!stored) return "This node is in no cluster; there is no cluster IP to release.";
   const machine = new ClusterStateMachine(options.log, () => {});
@@ -30,5 +34,6 @@ export async function releaseStaleClusterIp(options: {
   const spec = { ...parseClusterIp(cluster.clusterIp), device };
   if (!(await options.address.held(spec))) return `The cluster IP ${cluster.clusterIp} is not on ${device}.`;
   await options.address.release(spec);
+  await options.marker.write(false);
   return `Released the cluster IP ${cluster.clusterIp} from ${device}.`;
 }

@@ -13,6 +13,19 @@ export type ErrorCode =
   | "timeout"
   | "internal_error";
 
+/** The HTTP status each error code travels with, in the local API and the RAPI; a Record so a new code cannot be forgotten. */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  wrong_input: 400,
+  unknown_entity: 404,
+  already_exists: 409,
+  wrong_state: 409,
+  insufficient_resources: 409,
+  // Both say "try again later" to a client.
+  environment_error: 503,
+  timeout: 504,
+  internal_error: 500,
+};
+
 export class AlkorError extends Error {
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;

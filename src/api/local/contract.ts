@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { JobPrioritySchema, JobSchema, JobStatusSchema, MAX_OPS_PER_JOB, OpcodeInputSchema, type JobStatus } from "../../cluster/jobs/model.js";
 import type { QueueInfo, WatcherInfo } from "../../cluster/jobs/queue-api.js";
-import type { ErrorCode } from "../../model/errors.js";
+import { HTTP_STATUS_BY_CODE, type ErrorCode } from "../../model/errors.js";
 import { NodeNameSchema, NodeViewSchema } from "../../model/node.js";
 
 /** The local control API's paths and bodies, shared by the agent's server and the CLI's client. */
@@ -14,19 +14,6 @@ export function nodePath(name: string): string {
 
 export const NodeListBodySchema = z.object({ nodes: z.array(NodeViewSchema) });
 export type NodeListBody = z.infer<typeof NodeListBodySchema>;
-
-/** The HTTP status each error code travels with; a Record so a new code cannot be forgotten. */
-export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
-  wrong_input: 400,
-  unknown_entity: 404,
-  already_exists: 409,
-  wrong_state: 409,
-  insufficient_resources: 409,
-  // Both say "try again later" to a client.
-  environment_error: 503,
-  timeout: 504,
-  internal_error: 500,
-};
 
 const ErrorCodeSchema = z.enum(Object.keys(HTTP_STATUS_BY_CODE) as [ErrorCode, ...ErrorCode[]]);
 

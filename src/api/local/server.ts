@@ -2,9 +2,10 @@ import { chmod, lstat, mkdir, unlink } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { connect, type AddressInfo } from "node:net";
 import { dirname } from "node:path";
+import { closeServer } from "../close-server.js";
 import type { Logger } from "pino";
 import type { Service } from "../../agent/lifecycle.js";
-import { AlkorError, asAlkorError } from "../../model/errors.js";
+import { AlkorError, asAlkorError, HTTP_STATUS_BY_CODE } from "../../model/errors.js";
 import { NodeNameSchema } from "../../model/node.js";
 import type { z } from "zod";
 import type { Job } from "../../cluster/jobs/model.js";
@@ -17,7 +18,6 @@ import {
   CLUSTER_PATH,
   CLUSTER_STATUS_PATH,
   ClusterInitRequestSchema,
-  HTTP_STATUS_BY_CODE,
   JobArchiveRequestSchema,
   JOBS_ARCHIVE_PATH,
   JOBS_PATH,
@@ -109,11 +109,7 @@ export class LocalApiServer implements Service {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // close() alone waits for idle keep-alive clients.
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   /** Where the server listens, as an endpoint the CLI accepts (useful with port 0). */

@@ -1,4 +1,4 @@
-import { AlkorError, type ErrorCode } from "../../model/errors.js";
+import { AlkorError, HTTP_STATUS_BY_CODE } from "../../model/errors.js";
 
 /**
  * Reason phrases and explanations by HTTP status, as Ganeti's RAPI daemon
@@ -21,18 +21,6 @@ const STATUS_TEXTS: Readonly<Record<number, readonly [reason: string, explain: s
   504: ["Gateway Timeout", "The gateway server did not receive a timely response"],
 };
 
-/** How an alkor error class answers over HTTP. */
-export const RAPI_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
-  wrong_input: 400,
-  unknown_entity: 404,
-  already_exists: 409,
-  wrong_state: 409,
-  insufficient_resources: 409,
-  // Both say "try again later" to a client, as for the local API.
-  environment_error: 503,
-  timeout: 504,
-  internal_error: 500,
-};
 
 /** An answer other than 200, with a sentence for the operator. */
 export class RapiError extends Error {
@@ -64,7 +52,7 @@ export function reasonPhrase(status: number): string {
 /** Any failure as the answer to send: coded errors by their class, anything else as a 500 that does not leak its text. */
 export function asRapiError(error: unknown): RapiError {
   if (error instanceof RapiError) return error;
-  if (error instanceof AlkorError) return new RapiError(RAPI_STATUS_BY_CODE[error.code], error.message);
+  if (error instanceof AlkorError) return new RapiError(HTTP_STATUS_BY_CODE[error.code], error.message);
   return new RapiError(500, "The RAPI server failed to answer; the agent's log has the details.");
 }
 

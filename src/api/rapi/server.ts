@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { closeServer } from "../close-server.js";
 import type { Logger } from "pino";
 import type { Service } from "../../agent/lifecycle.js";
 import type { Clock } from "../../host/clock.js";
@@ -137,11 +138,7 @@ export class RapiServer implements Service {
     const server = this.server;
     if (server === undefined) return;
     this.server = undefined;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      // close() alone waits for keep-alive clients and long polls.
-      server.closeAllConnections();
-    });
+    await closeServer(server);
   }
 
   /** host:port where the server listens (useful with port 0). */

@@ -1,6 +1,5 @@
-import { HTTP_STATUS_BY_CODE } from "../../api/local/contract.js";
 import { JobErrorSchema, type Job } from "../../cluster/jobs/model.js";
-import { AlkorError, type ErrorCode } from "../../model/errors.js";
+import { AlkorError, HTTP_STATUS_BY_CODE, type ErrorCode } from "../../model/errors.js";
 
 function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(HTTP_STATUS_BY_CODE, code);

@@ -1,19 +1,16 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { AlkorError } from "../../model/errors.js";
-import { NodeNameSchema } from "../../model/node.js";
 import type { OpcodeDefinition } from "./definition.js";
+import { NodeNameParams, nodeMembershipLocks } from "./node-target.js";
 
-const Params = z.object({ node_name: NodeNameSchema }).strict();
+const Params = NodeNameParams;
 type Params = z.infer<typeof Params>;
 
 /** OP_NODE_ADD: admits a node this master discovered on the management network; it needs no join token (alkor-node add). */
 export const nodeAdd: OpcodeDefinition<Params> = {
   id: "OP_NODE_ADD",
   params: Params,
-  locks: (params) => [
-    { level: "cluster", name: "cluster", mode: "shared" },
-    { level: "node", name: params.node_name, mode: "exclusive" },
-  ],
+  locks: nodeMembershipLocks,
   sideEffects: true,
   check(params, context) {
     const name = params.node_name;

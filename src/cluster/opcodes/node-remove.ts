@@ -1,20 +1,16 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { AlkorError } from "../../model/errors.js";
-import { NodeNameSchema } from "../../model/node.js";
 import type { OpcodeDefinition } from "./definition.js";
-import { findNode } from "./find-node.js";
+import { findNode, NodeNameParams, nodeMembershipLocks } from "./node-target.js";
 
-const Params = z.object({ node_name: NodeNameSchema }).strict();
+const Params = NodeNameParams;
 type Params = z.infer<typeof Params>;
 
 /** OP_NODE_REMOVE: takes a node out of the cluster; the node is told to forget it (alkor-node remove). */
 export const nodeRemove: OpcodeDefinition<Params> = {
   id: "OP_NODE_REMOVE",
   params: Params,
-  locks: (params) => [
-    { level: "cluster", name: "cluster", mode: "shared" },
-    { level: "node", name: params.node_name, mode: "exclusive" },
-  ],
+  locks: nodeMembershipLocks,
   sideEffects: true,
   check(params, context) {
     const node = findNode(context.state(), params.node_name);

@@ -3,7 +3,7 @@ import { AlkorError } from "../../model/errors.js";
 import { NodeNameSchema } from "../../model/node.js";
 import type { ClusterState, NodeFlags } from "../state/schema.js";
 import type { OpcodeDefinition } from "./definition.js";
-import { findNode } from "./find-node.js";
+import { findNode } from "./node-target.js";
 
 const Params = z
   .object({

@@ -3,7 +3,7 @@ import { AlkorError } from "../../model/errors.js";
 import { NodeNameSchema } from "../../model/node.js";
 import type { ClusterState, TagTarget } from "../state/schema.js";
 import { TagSchema, MAX_TAGS_PER_OBJECT } from "../state/schema.js";
-import { findNode } from "./find-node.js";
+import { findNode } from "./node-target.js";
 
 /** Ganeti's tag opcodes name their object by kind and name; alkor has the cluster and nodes so far. */
 export const TagObjectParams = {

@@ -8,7 +8,8 @@ import { JobBodySchema, JobSubmitBodySchema, JOBS_PATH, jobPath } from "../../..
 import { requestJson, getJson, type Endpoint } from "../../../src/cli/endpoint.js";
 import { jobEnded, type Job } from "../../../src/cluster/jobs/model.js";
 import { agreedMaster } from "../../../src/demo/cluster-probe.js";
-import { LocalCluster } from "../../../src/demo/local-cluster.js";
+import type { LocalCluster } from "../../../src/demo/local-cluster.js";
+import { siteCluster } from "../../helpers/site-cluster.js";
 import { waitFor } from "../../helpers/wait.js";
 
 /**
@@ -23,20 +24,7 @@ let cluster: LocalCluster;
 
 test.before(async () => {
   baseDir = await mkdtemp(join(tmpdir(), "alkor-jobs-"));
-  cluster = new LocalCluster({
-    baseDir,
-    clusterId: "jobstest",
-    count: 3,
-    addressPrefix: "127.0.27",
-    membership: { heartbeatIntervalMs: 250, suspectAfterMs: 1000, deadAfterMs: 2500 },
-    configOverrides: {
-      cluster: {
-        site: { clusterName: "jobs", clusterIp: "127.0.27.254/32", masterNetdev: "lo", joinToken: "jobs-join-token", expectedNodes: 3 },
-        siteConfigFile: join(tmpdir(), "alkor-no-site.json"),
-        kernelCmdline: join(tmpdir(), "alkor-no-cmdline"),
-      },
-    },
-  });
+  cluster = siteCluster({ baseDir, prefix: "127.0.27", name: "jobs" });
   await cluster.start();
   await waitFor("the three agents to form cluster jobs", async () => (await agreedMaster(sockets(names))) !== null, { timeoutMs: 30_000 });
 });

@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import test from "ava";
 import { hashRapiPassword } from "../../../src/api/rapi/users.js";
 import { agreedMaster, clusterInfo } from "../../../src/demo/cluster-probe.js";
-import { LocalCluster } from "../../../src/demo/local-cluster.js";
+import type { LocalCluster } from "../../../src/demo/local-cluster.js";
+import { siteCluster } from "../../helpers/site-cluster.js";
 import { cryptoRandom } from "../../../src/host/random.js";
 import { malformedRequests, rapiCall, type Credentials, type RequestOptions } from "../../helpers/rapi-client.js";
 import { waitFor } from "../../helpers/wait.js";
@@ -31,20 +32,7 @@ let cluster: LocalCluster;
 
 test.before(async () => {
   baseDir = await mkdtemp(join(tmpdir(), "alkor-rapi-"));
-  cluster = new LocalCluster({
-    baseDir,
-    clusterId: "rapitest",
-    count: 3,
-    addressPrefix: prefix,
-    membership: { heartbeatIntervalMs: 250, suspectAfterMs: 1000, deadAfterMs: 2500 },
-    configOverrides: {
-      cluster: {
-        site: { clusterName: "rapi", clusterIp: `${clusterIp}/32`, masterNetdev: "lo", joinToken: "rapi-join-token", expectedNodes: 3 },
-        siteConfigFile: join(tmpdir(), "alkor-no-site.json"),
-        kernelCmdline: join(tmpdir(), "alkor-no-cmdline"),
-      },
-    },
-  });
+  cluster = siteCluster({ baseDir, prefix, name: "rapi" });
   await cluster.writeRapiUsers([`${admin.user} ${await hashRapiPassword(admin.password, cryptoRandom)} write`, `${reader.user} ${await hashRapiPassword(reader.password, cryptoRandom)}`]);
   await cluster.start();
   const sockets = cluster.nodes.map((node) => node.controlSocket);

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { ClusterIpHolder } from "../../../src/cluster/cluster-ip-holder.js";
+import { ClusterIpHolder, type HeldMarker } from "../../../src/cluster/cluster-ip-holder.js";
 import { JobQueue } from "../../../src/cluster/jobs/job-queue.js";
 import { JobRunner } from "../../../src/cluster/jobs/job-runner.js";
 import type { OpcodeServices } from "../../../src/cluster/opcodes/definition.js";
@@ -74,10 +74,11 @@ const unsimulatedServices: OpcodeServices = {
 class WatchedIpHolder extends ClusterIpHolder {
   constructor(
     address: FakeClusterAddress,
+    marker: HeldMarker,
     log: Logger,
     private readonly onRound: () => void,
   ) {
-    super(address, log);
+    super(address, marker, log);
   }
 
   override want(spec: ClusterAddressSpec | null): void {
@@ -93,6 +94,12 @@ class WatchedIpHolder extends ClusterIpHolder {
 export class SimNode {
   readonly files = new MemoryFiles();
   readonly address = new FakeClusterAddress();
+  /** On the node's disk, so it outlives a crash as the agent's marker file does. */
+  private markedHeld = false;
+  readonly heldMarker: HeldMarker = {
+    read: async () => this.markedHeld,
+    write: async (held) => void (this.markedHeld = held),
+  };
   /** The node's last announcement: retained, so peers still see it while the node is down. */
   announcement: Announcement = { cluster: null, formation: null };
   private life: Life | undefined;
@@ -181,7 +188,7 @@ export class SimNode {
       announce: (cluster, formation) => {
         if (life.alive) this.announcement = { cluster, formation };
       },
-      ip: new WatchedIpHolder(this.address, world.log, () => this.noteProgressRound(life)),
+      ip: new WatchedIpHolder(this.address, this.heldMarker, world.log, () => this.noteProgressRound(life)),
       managementDevice: async () => "eth0",
       clock: world.clock.view(life),
       random: this.random,

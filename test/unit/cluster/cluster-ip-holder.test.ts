@@ -8,7 +8,7 @@ const spec: ClusterAddressSpec = { ip: "10.0.0.100", prefixLength: 24, device: "
 
 /** An interface in memory, with calls recorded and failures on demand. */
 function fakeInterface() {
-  const state = { present: false, calls: [] as string[], failAcquire: false };
+  const state = { present: false, calls: [] as string[], failAcquire: false, marked: false };
   const port: ClusterAddressPort = {
     acquire: async () => {
       state.calls.push("acquire");
@@ -21,7 +21,8 @@ function fakeInterface() {
     },
     held: async () => state.present,
   };
-  return { state, holder: new ClusterIpHolder(port, pino({ level: "silent" })) };
+  const marker = { read: async () => state.marked, write: async (held: boolean) => void (state.marked = held) };
+  return { state, holder: new ClusterIpHolder(port, marker, pino({ level: "silent" })) };
 }
 
 test("the address is added when wanted and removed when not, once each", async (t) => {
@@ -64,13 +65,27 @@ test("an address removed behind the holder's back is added again on verify", asy
   t.deepEqual(state.calls, ["acquire", "acquire"]);
 });
 
-test("an address left by an earlier run is removed at the first wish without it", async (t) => {
+test("an address this node's earlier run left is removed; one it never marked is another node's and stays", async (t) => {
   const { state, holder } = fakeInterface();
   state.present = true;
-  holder.assumeHeld(spec);
+  await holder.clearLeftover(spec);
   holder.want(null);
+  t.deepEqual(state.calls, [], "unmarked: not this node's");
+  state.marked = true;
+  await holder.clearLeftover(spec);
   await waitFor("the stale address to be removed", () => !state.present);
   t.deepEqual(state.calls, ["release"]);
+  t.false(state.marked);
+});
+
+test("the marker is set while the address is held", async (t) => {
+  const { state, holder } = fakeInterface();
+  holder.want(spec);
+  await waitFor("the address to be added", () => state.present);
+  t.true(state.marked);
+  holder.want(null);
+  await waitFor("the address to be removed", () => !state.present);
+  t.false(state.marked);
 });
 
 test("release waits until the address is gone", async (t) => {

@@ -32,21 +32,36 @@ async function storageWith(t: { teardown(fn: () => Promise<void>): void }, commi
 
 const log = pino({ level: "silent" });
 
+/** This node's marker: set, as a killed master leaves it, unless said otherwise. */
+function marker(held = true) {
+  const state = { held };
+  return { state, marker: { read: async () => state.held, write: async (value: boolean) => void (state.held = value) } };
+}
+
 test("the cluster IP of the committed state is removed from the management address's device", async (t) => {
   const { port, released } = fakeAddress(true);
-  const outcome = await releaseStaleClusterIp({ storage: await storageWith(t, 2), address: port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", log });
+  const held = marker();
+  const outcome = await releaseStaleClusterIp({ storage: await storageWith(t, 2), address: port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", marker: held.marker, log });
   t.deepEqual(released, [{ ip: "10.0.0.100", prefixLength: 24, device: "eth0" }]);
   t.is(outcome, "Released the cluster IP 10.0.0.100/24 from eth0.");
+  t.false(held.state.held);
+});
+
+test("an address this node never marked as its own is left alone: on a shared host it is another node's", async (t) => {
+  const { port, released } = fakeAddress(true);
+  const outcome = await releaseStaleClusterIp({ storage: await storageWith(t, 2), address: port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", marker: marker(false).marker, log });
+  t.deepEqual(released, []);
+  t.regex(outcome, /did not hold the cluster IP/);
 });
 
 test("nothing is removed when the address is not there, the cluster was never committed, or the node is in no cluster", async (t) => {
   const absent = fakeAddress(false);
-  t.regex(await releaseStaleClusterIp({ storage: await storageWith(t, 2), address: absent.port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", log }), /is not on eth0/);
+  t.regex(await releaseStaleClusterIp({ storage: await storageWith(t, 2), address: absent.port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", marker: marker().marker, log }), /is not on eth0/);
   const uncommitted = fakeAddress(true);
-  t.regex(await releaseStaleClusterIp({ storage: await storageWith(t, 1), address: uncommitted.port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", log }), /never initialised/);
+  t.regex(await releaseStaleClusterIp({ storage: await storageWith(t, 1), address: uncommitted.port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", marker: marker().marker, log }), /never initialised/);
   const dir = await mkdtemp(join(tmpdir(), "alkor-stale-ip-"));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const none = fakeAddress(true);
-  t.regex(await releaseStaleClusterIp({ storage: new FileRaftStorage(dir, localDurableFiles), address: none.port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", log }), /in no cluster/);
+  t.regex(await releaseStaleClusterIp({ storage: new FileRaftStorage(dir, localDurableFiles), address: none.port, deviceOf: async () => "eth0", managementAddress: "10.0.0.1", marker: marker().marker, log }), /in no cluster/);
   t.deepEqual([...absent.released, ...uncommitted.released, ...none.released], []);
 });
