@@ -36,6 +36,7 @@ export class RapiListeners implements Service {
   private changing = false;
   private stopped = false;
   private retryAt = 0;
+  private lastFailure: string | null = null;
 
   constructor(private readonly options: RapiListenersOptions) {}
 
@@ -57,9 +58,13 @@ export class RapiListeners implements Service {
     if (this.changing || this.stopped || this.options.clock.monotonic() < this.retryAt) return;
     this.changing = true;
     void this.reconcile()
+      .then(() => (this.lastFailure = null))
       .catch((error: unknown) => {
         this.retryAt = this.options.clock.monotonic() + retryAfterMs;
-        this.options.log.error({ err: error }, `The RAPI could not be started: ${asAlkorError(error).message} Trying again in ${retryAfterMs / 1000} s.`);
+        const reason = asAlkorError(error).message;
+        // Said once, not every 30 s: a node without a users file stays so until an operator writes one.
+        if (reason !== this.lastFailure) this.options.log.error({ err: error }, `The RAPI could not be started: ${reason} Trying every ${retryAfterMs / 1000} s.`);
+        this.lastFailure = reason;
       })
       .finally(() => (this.changing = false));
   }
