@@ -132,6 +132,11 @@ export class ClusterService implements Service {
     return this.driver?.status().role === "leader";
   }
 
+  leaderTerm(): number | null {
+    const status = this.driver?.status();
+    return status?.role === "leader" ? status.term : null;
+  }
+
   /** This node leads, holds the lease and has applied everything committed before its term: its state is the cluster's. */
   masterReady(): boolean {
     const driver = this.driver;

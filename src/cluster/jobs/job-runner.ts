@@ -14,6 +14,8 @@ export interface RunnerCluster {
   readonly state: ClusterState;
   /** True once this node leads and has applied everything committed before its term: only then is the state it sees complete. */
   masterReady(): boolean;
+  /** The term this node leads in, or null when it does not lead: work begun in a term may go on while the term lasts. */
+  leaderTerm(): number | null;
   proposeLocal(command: ClusterCommand): Promise<Applied>;
 }
 
@@ -57,8 +59,8 @@ function prerequisite<T>(step: () => T): T {
 export class JobRunner implements Service {
   readonly name = "jobs";
   private readonly locks = new LockManager();
-  /** Jobs with an opcode running on this node. */
-  private readonly active = new Set<number>();
+  /** Jobs with an opcode running on this node, with the term it was started in. */
+  private readonly active = new Map<number, number>();
   /** Jobs already marked waiting, so the marker is proposed once. */
   private readonly markedWaiting = new Set<number>();
   private scheduled = false;
@@ -131,23 +133,25 @@ export class JobRunner implements Service {
   /** An opcode with side effects that a previous master started and did not end: it is not run again. */
   private abandon(job: Job, opIndex: number): void {
     const op = job.ops[opIndex]!;
-    this.active.add(job.id);
+    const term = this.begin(job.id);
+    if (term === null) return;
     const message = `The master changed while opcode ${opIndex} (${op.input.OP_ID}) of job ${job.id} was running; it is not run again, because repeating its steps could do them twice. Check what it did and submit it again if needed.`;
     this.options.log.warn({ job: job.id, opIndex }, message);
-    void this.end(job, opIndex, op.startedAt ?? this.options.clock.now(), { ok: false, error: { code: "environment_error", message, phase: "execution" } })
+    void this.end(term, job, opIndex, op.startedAt ?? this.options.clock.now(), { ok: false, error: { code: "environment_error", message, phase: "execution" } })
       .catch(() => undefined)
       .finally(() => this.finished(job.id));
   }
 
   private async runJob(job: Job, opIndex: number): Promise<void> {
-    this.active.add(job.id);
+    const term = this.begin(job.id);
+    if (term === null) return;
     const { clock, log } = this.options;
     const startedAt = clock.now();
     const input = job.ops[opIndex]!.input;
     const buffered: Array<{ at: number; message: string }> = [];
     let outcome: OpEnd;
     try {
-      outcome = await this.runOpcode(job, opIndex, buffered);
+      outcome = await this.runOpcode(term, job, opIndex, buffered);
     } catch (error) {
       if (error instanceof LostMastership) {
         log.info({ job: job.id, opIndex }, `Job ${job.id} is left to the new master: this node is no longer the master.`);
@@ -158,7 +162,7 @@ export class JobRunner implements Service {
       outcome = { ok: false, error: { code: failure.code, message: failure.message, phase: error instanceof PrerequisiteFailure ? "prerequisites" : "execution" } };
     }
     try {
-      await this.end(job, opIndex, startedAt, outcome, buffered);
+      await this.end(term, job, opIndex, startedAt, outcome, buffered);
       this.options.onOpcodeEnded?.(input.OP_ID, clock.now() - startedAt, outcome.ok ? "success" : "error");
     } catch (error) {
       if (!(error instanceof LostMastership)) log.warn({ err: error, job: job.id, opIndex }, `The end of opcode ${opIndex} of job ${job.id} was not recorded: ${asAlkorError(error).message}`);
@@ -167,17 +171,17 @@ export class JobRunner implements Service {
   }
 
   /** Runs the opcode's checks and steps; a pure opcode's messages go to `buffered`, committed with its end. */
-  private async runOpcode(job: Job, opIndex: number, buffered: Array<{ at: number; message: string }>): Promise<OpEnd> {
+  private async runOpcode(term: number, job: Job, opIndex: number, buffered: Array<{ at: number; message: string }>): Promise<OpEnd> {
     const { definition, params, dryRun } = prerequisite(() => parseOpcode(this.options.opcodes, job.ops[opIndex]!.input, opIndex));
-    const context = this.context(job.id, opIndex, definition.sideEffects ? null : buffered);
+    const context = this.context(term, job.id, opIndex, definition.sideEffects ? null : buffered);
     prerequisite(() => definition.check(params, context));
     if (dryRun) return { ok: true, result: null, effects: [] };
-    if (definition.sideEffects) await this.propose({ kind: "job.opStart", id: job.id, opIndex, at: this.options.clock.now() });
+    if (definition.sideEffects) await this.propose({ kind: "job.opStart", id: job.id, opIndex, at: this.options.clock.now() }, term);
     const { result, effects } = await definition.run(params, context);
     return { ok: true, result: result ?? null, effects };
   }
 
-  private context(jobId: number, opIndex: number, buffered: Array<{ at: number; message: string }> | null): OpcodeContext {
+  private context(term: number, jobId: number, opIndex: number, buffered: Array<{ at: number; message: string }> | null): OpcodeContext {
     const { cluster, clock, services, selfName } = this.options;
     return {
       state: () => cluster.state,
@@ -189,20 +193,27 @@ export class JobRunner implements Service {
       log: async (message) => {
         const entry = { at: clock.now(), message: message.slice(0, 4096) };
         if (buffered) buffered.push(entry);
-        else await this.propose({ kind: "job.log", id: jobId, opIndex, type: "message", ...entry });
+        else await this.propose({ kind: "job.log", id: jobId, opIndex, type: "message", ...entry }, term);
       },
       sleep: (ms) =>
         new Promise((resolve, reject) => {
-          clock.after(ms, () => (this.leading ? resolve() : reject(new LostMastership())));
+          clock.after(ms, () => (this.options.cluster.leaderTerm() === term ? resolve() : reject(new LostMastership())));
         }),
       propose: async (command) => {
-        await this.propose(command);
+        await this.propose(command, term);
       },
     };
   }
 
-  private async end(job: Job, opIndex: number, startedAt: number, outcome: OpEnd, log: Array<{ at: number; message: string }> = []): Promise<void> {
-    await this.propose({ kind: "job.opEnd", id: job.id, opIndex, startedAt, at: this.options.clock.now(), outcome, ...(log.length > 0 ? { log } : {}) });
+  private async end(term: number, job: Job, opIndex: number, startedAt: number, outcome: OpEnd, log: Array<{ at: number; message: string }> = []): Promise<void> {
+    await this.propose({ kind: "job.opEnd", id: job.id, opIndex, startedAt, at: this.options.clock.now(), outcome, ...(log.length > 0 ? { log } : {}) }, term);
+  }
+
+  /** Marks a job as running here in the current term; null when this node leads no more. */
+  private begin(jobId: number): number | null {
+    const term = this.options.cluster.leaderTerm();
+    if (term !== null) this.active.set(jobId, term);
+    return term;
   }
 
   private finished(jobId: number): void {
@@ -212,13 +223,19 @@ export class JobRunner implements Service {
     this.onProgress();
   }
 
-  /** Commits through this node; a refusal rejects with its reason, losing the mastership with LostMastership. */
-  private async propose(command: ClusterCommand): Promise<Applied> {
-    if (!this.leading) throw new LostMastership();
+  /**
+   * Commits through this node while it still leads in `term`: a lease that
+   * lapses for a moment (a membership change, a slow disk) is no change of
+   * master, and the work begun goes on. A refusal rejects with its reason; a
+   * new term, with LostMastership.
+   */
+  private async propose(command: ClusterCommand, term: number | null = this.options.cluster.leaderTerm()): Promise<Applied> {
+    const { cluster } = this.options;
+    if (term === null || cluster.leaderTerm() !== term) throw new LostMastership();
     try {
-      return await this.options.cluster.proposeLocal(command);
+      return await cluster.proposeLocal(command);
     } catch (error) {
-      if (!this.options.cluster.masterReady()) throw new LostMastership();
+      if (cluster.leaderTerm() !== term) throw new LostMastership();
       throw error;
     }
   }

@@ -177,3 +177,33 @@ test("the archive age is a cluster setting an opcode changes", async (t) => {
   t.is(cluster.state.queue.archiveAfterMs, 600_000);
   t.is((await queue.queueInfo()).archiveAfterMs, 600_000);
 });
+
+test("a lease that lapses for a moment is no change of master: the running opcode goes on and ends once", async (t) => {
+  const { cluster, queue, runner, clock, executions } = setup();
+  await runner.start();
+  const id = await queue.submit([{ OP_ID: "OP_TEST_DELAY", duration: 2, alkor_record: true }], { submittedBy: "test" });
+  await waitFor("the opcode to sleep", () => job(cluster, id).logSerial === 1 && clock.pendingTimers() === 2);
+  cluster.leaseHeld = false;
+  cluster.progress();
+  clock.advance(1000);
+  await waitFor("the progress message, committed without the lease", () => job(cluster, id).logSerial === 2 && clock.pendingTimers() === 2);
+  cluster.leaseHeld = true;
+  cluster.progress();
+  clock.advance(1000);
+  await waitFor("the job to end", () => ended(cluster, id));
+  t.is(job(cluster, id).status, "success");
+  t.is(executions.length, 1);
+});
+
+test("a new term while an opcode with side effects runs leaves it to the next master, which fails the job", async (t) => {
+  const { cluster, queue, runner, clock } = setup();
+  await runner.start();
+  const id = await queue.submit([{ OP_ID: "OP_TEST_DELAY", duration: 1 }], { submittedBy: "test" });
+  await waitFor("the opcode to sleep", () => job(cluster, id).logSerial === 1 && clock.pendingTimers() === 2);
+  cluster.term = 2;
+  cluster.progress();
+  clock.advance(1000);
+  await waitFor("the job to end", () => ended(cluster, id));
+  t.is(job(cluster, id).status, "error");
+  t.regex((job(cluster, id).ops[0]!.result as { message: string }).message, /The master changed while opcode 0/);
+});

@@ -17,8 +17,18 @@ export class StateCluster {
   /** Called after every change, as the cluster service does after Raft progress. */
   onProgress: () => void = () => {};
 
+  /** Bumped when a test makes another node the master in between. */
+  term = 1;
+
+  /** False while the master's lease has lapsed: it still leads in its term, but starts nothing new. */
+  leaseHeld = true;
+
   masterReady(): boolean {
-    return this.master;
+    return this.master && this.leaseHeld;
+  }
+
+  leaderTerm(): number | null {
+    return this.master ? this.term : null;
   }
 
   async proposeLocal(command: ClusterCommand): Promise<Applied> {
