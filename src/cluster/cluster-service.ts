@@ -16,7 +16,7 @@ import type { RaftStorage, StoredRaft } from "./raft-storage.js";
 import type { ClusterRpcMethods } from "./rpc-methods.js";
 import type { SiteConfig } from "./site-config.js";
 import { ClusterStateMachine, type AppliedOutcome } from "./state/machine.js";
-import type { ClusterCommand, ClusterState } from "./state/schema.js";
+import { emptyClusterState, type ClusterCommand, type ClusterState } from "./state/schema.js";
 
 export interface SelfNode {
   uuid: string;
@@ -106,6 +106,7 @@ export class ClusterService implements Service {
   private formationTimer: Timer | undefined;
   private formationReason: string | null = null;
   private joining = false;
+  private leaving = false;
   /** After a failed join or founding, the next attempt waits (monotonic ms), so a refusal is not repeated every second. */
   private retryAt = 0;
   private staleAddressCleared = false;
@@ -231,12 +232,19 @@ export class ClusterService implements Service {
       throw new AlkorError("wrong_state", `Node ${this.options.self.name} is not a member of cluster ${clusterUuid}.`);
     }
     const name = this.state.cluster?.name ?? clusterUuid;
-    this.driver.stop();
-    this.driver = undefined;
-    this.machine.restore({ cluster: null, nodeGroups: {}, nodes: {}, serial: 0 });
-    await this.options.ip.release();
-    // Remembered, so that a node with the join token does not walk back in by itself.
-    await this.options.storage.erase(clusterUuid);
+    // No formation round until the removal is on disk: one in between would see no driver,
+    // no removal record yet, and join straight back with the token (seen in a test run).
+    this.leaving = true;
+    try {
+      this.driver.stop();
+      this.driver = undefined;
+      this.machine.restore(emptyClusterState);
+      await this.options.ip.release();
+      // Remembered, so that a node with the join token does not walk back in by itself.
+      await this.options.storage.erase(clusterUuid);
+    } finally {
+      this.leaving = false;
+    }
     this.reannounce();
     this.options.log.warn({ cluster: name }, `This node was removed from cluster ${name} and forgot it; it joins again only when added (alkor-node add).`);
   }
@@ -528,7 +536,7 @@ export class ClusterService implements Service {
   private async formationRound(): Promise<void> {
     const { options } = this;
     const goal = options.goal;
-    if (this.driver || this.joining || goal === null || options.clock.monotonic() < this.retryAt) return;
+    if (this.driver || this.joining || this.leaving || goal === null || options.clock.monotonic() < this.retryAt) return;
     const removedFrom = await options.storage.removedFrom();
     const step = nextFormationStep(options.self, goal, options.peers().filter((peer) => peer.cluster === null || peer.cluster.uuid !== removedFrom));
     this.formationReason = step.kind === "wait" ? step.reason : null;

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import test from "ava";
 import { JobBodySchema, JobSubmitBodySchema, JOBS_PATH, jobPath } from "../../../src/api/local/contract.js";
 import { requestJson, getJson, type Endpoint } from "../../../src/cli/endpoint.js";
@@ -10,14 +8,13 @@ import { jobEnded, type Job } from "../../../src/cluster/jobs/model.js";
 import { agreedMaster } from "../../../src/demo/cluster-probe.js";
 import type { LocalCluster } from "../../../src/demo/local-cluster.js";
 import { siteCluster } from "../../helpers/site-cluster.js";
+import { runAlkor } from "../../helpers/alkor-command.js";
 import { waitFor } from "../../helpers/wait.js";
 
 /**
  * The job queue on three real agents: the operator's commands as jobs, the
  * drained queue, and a master killed while a multi-opcode job runs.
  */
-const run = promisify(execFile);
-const bin = join(process.cwd(), "bin");
 const names = ["node1", "node2", "node3"];
 let baseDir: string;
 let cluster: LocalCluster;
@@ -37,14 +34,8 @@ test.after.always(async () => {
 const sockets = (nodes: readonly string[]) => nodes.map((name) => cluster.node(name).controlSocket);
 const endpoint = (node: string): Endpoint => ({ kind: "unix", socketPath: cluster.node(node).controlSocket });
 
-async function alkor(node: string, command: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(join(bin, command), args, { env: { ...process.env, ALKOR_ENDPOINT: `unix:${cluster.node(node).controlSocket}` } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function alkor(node: string, command: string, ...args: string[]) {
+  return runAlkor(cluster.node(node).controlSocket, command, args);
 }
 
 async function submit(node: string, ops: unknown[]): Promise<number> {
