@@ -18,10 +18,13 @@ node_modules/.deps-done: package.json package-lock.json scripts/deps.sh
 # stack traces; the source map is beside it.
 build: deps
 	tsc -p tsconfig.json
+	scripts/build-native.sh
 	esbuild alkord=dist/src/agent/main.js systeminformation-reader=dist/src/host/hw/systeminformation-reader.js \
 	  --bundle --platform=node --format=esm --target=node20 --outdir=dist/bundle --log-level=warning \
 	  --minify-whitespace --minify-syntax --sourcemap \
 	  --banner:js="import { createRequire as alkorCreateRequire } from 'node:module'; const require = alkorCreateRequire(import.meta.url);"
+	# @unraid/libvirt loads its addon from ../build/Release beside its own code: for the bundle, that is dist/build/Release.
+	install -D -m 0755 node_modules/@unraid/libvirt/build/Release/libvirt.node dist/build/Release/libvirt.node
 
 # unit + sim (in-process, parallel) then integration (real processes, one file at a time)
 test: build

@@ -14,6 +14,8 @@ apt_packages=(
   systemd           # systemd-notify, the agent's Type=notify sender
   python3           # receiver of the systemd-notify tests; node-gyp
   make g++          # native npm modules
+  libvirt-dev       # @unraid/libvirt and native/libvirt-extra.c build against it; pulls libvirt0 with the test:///default driver the tests use
+  pkg-config        # libvirt's compiler and linker flags, for both builds
   openssl           # the cluster's certificate (alkord makes it when a cluster has none)
   python3-ganeti-rapi  # Ganeti's own RAPI client, run against alkor's API by an integration test
 )
@@ -43,4 +45,9 @@ if ! node_ok; then
 fi
 echo "deps: node $(node --version), npm $(npm --version)"
 
+# node-gyp builds @unraid/libvirt against the headers of the node that runs it
+# (a Node tarball and the nodejs packages ship include/node beside bin/), so it
+# never needs to download them.
+node_prefix=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
+if [ -f "$node_prefix/include/node/node.h" ]; then export npm_config_nodedir=$node_prefix; fi
 npm ci --no-audit --no-fund

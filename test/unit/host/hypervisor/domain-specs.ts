@@ -1,0 +1,50 @@
+import { randomUUID } from "node:crypto";
+import type { DomainSpec } from "../../../../src/host/hypervisor/hypervisor.js";
+
+/** libvirt's in-process test driver; every connection of one process shares its state, which starts with one running domain "test". */
+export const testDriverUri = "test:///default";
+
+/** A small diskless spec for the test driver, with a name and uuid of its own. */
+export function testDomainSpec(name: string, overrides: Partial<DomainSpec> = {}): DomainSpec {
+  return {
+    name,
+    uuid: randomUUID(),
+    domainType: "test",
+    memoryMiB: 256,
+    maxMemoryMiB: 512,
+    vcpus: 2,
+    kernelPath: null,
+    initrdPath: null,
+    kernelArgs: null,
+    rootPath: null,
+    bootOrder: "disk",
+    serialConsolePath: null,
+    vncBindAddress: null,
+    disks: [],
+    nics: [],
+    ...overrides,
+  };
+}
+
+/** Everything the XML can hold: direct kernel boot, both disk kinds, every NIC mode, serial console and VNC. */
+export function fullDomainSpec(name: string, overrides: Partial<DomainSpec> = {}): DomainSpec {
+  return testDomainSpec(name, {
+    kernelPath: "/boot/vmlinuz-6.1",
+    initrdPath: "/boot/initrd.img-6.1",
+    kernelArgs: "console=ttyS0 quiet",
+    rootPath: "/dev/vda1",
+    bootOrder: "network",
+    serialConsolePath: `/run/alkor/console/${name}.sock`,
+    vncBindAddress: "127.0.0.1",
+    disks: [
+      { path: `/dev/alkor/${name}-disk0`, kind: "block", format: "raw", readOnly: false },
+      { path: `/var/lib/alkor/${name}-disk1.qcow2`, kind: "file", format: "qcow2", readOnly: true },
+    ],
+    nics: [
+      { mac: "aa:00:00:4e:00:01", mode: "bridged", link: "br0" },
+      { mac: "aa:00:00:4e:00:02", mode: "routed", link: "100" },
+      { mac: "aa:00:00:4e:00:03", mode: "openvswitch", link: "ovs0" },
+    ],
+    ...overrides,
+  });
+}
