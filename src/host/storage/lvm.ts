@@ -117,6 +117,17 @@ export class Lvm {
     return created;
   }
 
+  /**
+   * `lvextend -L SIZE` to an absolute size, rounded up to whole extents.
+   * lvextend refuses a size that is not larger ("New size ... matches existing
+   * size"), so callers compare first. No -r: the file system inside belongs to
+   * the guest, not to the node.
+   */
+  async extendLogicalVolume(volumeGroup: string, name: string, sizeBytes: number): Promise<void> {
+    if (!Number.isSafeInteger(sizeBytes) || sizeBytes <= 0) throw new AlkorError("wrong_input", `The size of logical volume ${name} must be a positive number of bytes.`);
+    await this.exec.run(["lvextend", "-L", `${sizeBytes}b`, lvPath(volumeGroup, name)], writeOptions);
+  }
+
   async activateLogicalVolume(volumeGroup: string, name: string): Promise<void> {
     await this.exec.run(["lvchange", "-ay", lvPath(volumeGroup, name)], writeOptions);
   }

@@ -103,6 +103,21 @@ test("activation, deactivation and removal address the volume as group/name", as
   t.deepEqual(exec.commands, ["lvchange -ay alkor/v1", "lvchange -an alkor/v1", "lvremove -f alkor/v1"]);
 });
 
+test("a logical volume is extended to an absolute size in bytes, without resizing a file system in it", async (t) => {
+  const exec = new FakeExec(() => ({ stdout: "" }));
+  await new Lvm(exec).extendLogicalVolume("alkor", "v1", 67108864);
+  t.deepEqual(exec.commands, ["lvextend -L 67108864b alkor/v1"]);
+  t.like(exec.calls[0]?.options, { timeoutMs: 120_000 });
+});
+
+test("lvextend's refusals reach the caller with the tool's words", async (t) => {
+  // Recorded with LVM 2.03.16: a size equal to the current one, then one larger than the group's free extents.
+  const same = new Lvm(new FakeExec(() => ({ fails: "  New size (16 extents) matches existing size (16 extents)." })));
+  await t.throwsAsync(same.extendLogicalVolume("alkor", "v1", 67108864), { code: "environment_error", message: /matches existing size/ });
+  const full = new Lvm(new FakeExec(() => ({ fails: "  Insufficient free space: 239 extents needed, but only 12 available" })));
+  await t.throwsAsync(full.extendLogicalVolume("alkor", "v1", 1067108864), { code: "environment_error", message: /Insufficient free space/ });
+});
+
 test("a volume group that still holds volumes is not removed", async (t) => {
   const exec = new FakeExec(() => ({ stdout: vgsGroupWithVolumes }));
   await t.throwsAsync(new Lvm(exec).removeVolumeGroup("alkortest"), { code: "wrong_state", message: /still holds 2 logical volume/ });
@@ -120,6 +135,8 @@ for (const [what, run] of [
   ["a device outside /dev", (lvm: Lvm) => lvm.createPhysicalVolumes(["vdb"])],
   ["a logical volume name with a slash", (lvm: Lvm) => lvm.removeLogicalVolume("alkor", "a/b")],
   ["a size that is not a positive number of bytes", (lvm: Lvm) => lvm.createLogicalVolume({ volumeGroup: "alkor", name: "v", sizeBytes: 0 })],
+  ["an extension to a size that is not a positive number of bytes", (lvm: Lvm) => lvm.extendLogicalVolume("alkor", "v", -1)],
+  ["an extension of a volume whose name reads as an option", (lvm: Lvm) => lvm.extendLogicalVolume("alkor", "-r", 1024)],
 ] as const) {
   test(`${what} is refused before any tool runs`, async (t) => {
     const exec = new FakeExec(() => ({ stdout: "" }));
