@@ -28,6 +28,7 @@ build: deps
 
 # unit + sim (in-process, parallel) then integration (real processes, one file at a time)
 test: build
+	scripts/qemu-test-deps.sh
 	ava 'dist/test/unit/**/*.test.js' 'dist/test/sim/**/*.test.js' 'dist/test/scenarios/**/*.test.js'
 	ava --concurrency 1 'dist/test/integration/**/*.test.js'
 
@@ -42,6 +43,7 @@ sim: build
 	node dist/test/sim/main.js $(SIM_ARGS)
 
 test-integration: build
+	scripts/qemu-test-deps.sh
 	ava --concurrency 1 'dist/test/integration/**/*.test.js'
 
 demo: build

@@ -39,7 +39,7 @@ started=$(date +%s)
 export SOURCE_DATE_EPOCH
 SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)
 commit=$(git rev-parse HEAD)
-inputs=(image systemd bin hw-profiles package.json dist/bundle dist/src)
+inputs=(image systemd bin hw-profiles os package.json dist/bundle dist/build dist/src build/native)
 dirty=$([ -n "$(git status --porcelain -- "${inputs[@]}" src)" ] && echo true || echo false)
 
 # Every input, by content: a commit that changes none of them (docs, tests)
@@ -123,6 +123,10 @@ node_runs=$("$root/opt/alkor/node/bin/node" --version)
 app=$root/opt/alkor/app
 install -d "$app/dist" "$app/bin"
 cp -r dist/bundle "$app/dist/bundle"
+# libvirt's binding (beside the bundle, where it looks) and alkor's own addon for the calls it lacks.
+cp -r dist/build "$app/dist/build"
+install -D -m 0755 build/native/libvirt-extra.node "$app/build/native/libvirt-extra.node"
+cp -r os "$app/os"
 cp -r hw-profiles "$app/hw-profiles"
 install -m 0644 package.json "$app/package.json"
 cp -r bin/. "$app/bin/"

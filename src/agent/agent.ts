@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { LocalApiServer } from "../api/local/server.js";
@@ -32,6 +33,10 @@ import type { Liveness } from "../model/node.js";
 import { fileWatchdogDevice, readBootId, type WatchdogDevice } from "../host/watchdog/device.js";
 import { HardwareReader } from "../node/hardware-reader.js";
 import { nodeRpcMethods } from "../node/rpc-methods.js";
+import { instanceRpcMethods } from "../node/instance-rpc-methods.js";
+import { consoleSocketPath, InstanceHost, type InstanceHostOptions } from "../node/instance-host.js";
+import { ClusterInstanceDirectory } from "../cluster/instances/cluster-instance-directory.js";
+import { AlkorError } from "../model/errors.js";
 import { StatsSampler } from "../node/stats-sampler.js";
 import { WatchdogFeeder } from "../node/watchdog-feeder.js";
 import { EmbeddedBroker } from "../transport/broker.js";
@@ -73,11 +78,13 @@ export interface AgentWorld {
   makeCertificate(commonName: string): Promise<TlsPair>;
   /** The watchdog device and boot id, when config `watchdog` is set; the real device file and /proc when not given. */
   watchdog?: { device(path: string): WatchdogDevice; bootId(): Promise<string> };
+  /** The hypervisor, disk stores and OS definitions of this node; without them it runs no instances. */
+  instances?: Omit<InstanceHostOptions, "clock" | "log" | "consoleDir" | "makeDirectory">;
 }
 
 const statsIntervalMs = 5000;
 
-const agentRpcMethods = { ...nodeRpcMethods, ...clusterRpcMethods };
+const agentRpcMethods = { ...nodeRpcMethods, ...clusterRpcMethods, ...instanceRpcMethods };
 type AgentRpcMethods = typeof agentRpcMethods;
 
 /** The nodes the membership table knows, as cluster formation sees them. */
@@ -234,6 +241,8 @@ export class Agent implements Service {
       discovered: () => peersOf(table),
       liveness: (uuid) => livenessOf(table, uuid),
       recordTestExecution: (line) => localDurableFiles.appendDurably(join(config.stateDir, "test-opcode-executions.log"), `${line}\n`),
+      nodeRpc: (node, method, params, timeoutMs) => rpc.call(node, method, params as never, timeoutMs) as never,
+      random,
     };
     runner = new JobRunner({
       cluster,
@@ -252,6 +261,7 @@ export class Agent implements Service {
         return { inventory, profile, profileReason };
       },
       ...clusterRpcHandlers(cluster),
+      ...this.instanceHandlers(log),
     });
     router.on("raft", (message, topic) => {
       if (topic.nodeName === self.name) cluster.receiveRaft(message);
@@ -323,6 +333,12 @@ export class Agent implements Service {
     });
     const commands = new ClusterCommands(cluster, self.uuid);
     const control = new LocalClusterControl(cluster, commands, { name: self.name, version: world.version });
+    const instances = new ClusterInstanceDirectory({
+      read: async () => (await commands.read()).state,
+      nodeRpc: opcodeServices.nodeRpc,
+      selfName: self.name,
+      consoleSocketPath: (uuid) => consoleSocketPath(config.instances.consoleDir, uuid),
+    });
     rapi = new RapiListeners({
       address: config.rapi.address,
       port: config.rapi.port,
@@ -334,6 +350,7 @@ export class Agent implements Service {
           return { state, masterName: cluster.nodeName(master) ?? master };
         },
         nodes: () => directory.list(),
+        instances,
         summarize: opSummary,
         softwareVersion: world.version,
       },
@@ -343,11 +360,29 @@ export class Agent implements Service {
       log: log.child({ component: "rapi" }),
     });
     services.push(cluster, runner);
-    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, cluster: control, jobs, log }));
+    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, cluster: control, jobs, instances, log }));
     services.push(rapi);
     services.push({ name: "rpc", start: async () => {}, stop: async () => rpc.close() });
     if (world.readiness) services.push(world.readiness);
     return services;
+  }
+
+  /** This node's side of instances; a node without a hypervisor answers that it has none. */
+  private instanceHandlers(log: Logger) {
+    const { world, config } = this;
+    if (world.instances) {
+      return new InstanceHost({
+        ...world.instances,
+        consoleDir: config.instances.consoleDir,
+        makeDirectory: async (path) => void (await mkdir(path, { recursive: true, mode: 0o750 })),
+        clock: world.clock,
+        log: log.child({ component: "instances" }),
+      }).rpcHandlers();
+    }
+    const none = async (): Promise<never> => {
+      throw new AlkorError("environment_error", "This node runs no hypervisor; it cannot hold instances.");
+    };
+    return Object.fromEntries(Object.keys(instanceRpcMethods).map((method) => [method, none])) as unknown as ReturnType<InstanceHost["rpcHandlers"]>;
   }
 
   private clusterService(

@@ -123,6 +123,24 @@ export const AgentConfigSchema = z
       })
       .strict()
       .default({ maxRunningJobs: 64, archiveCheckMs: 60_000 }),
+    /** How this node runs instances (issue 6). */
+    instances: z
+      .object({
+        /** The libvirt connection: qemu:///system on a node; libvirt's test:///default in the demo. */
+        hypervisorUri: z.string().min(1).default("qemu:///system"),
+        /** auto: test for a test: URI, kvm where /dev/kvm exists, else qemu (TCG emulation). */
+        domainType: z.enum(["auto", "kvm", "qemu", "test"]).default("auto"),
+        /** This node's file storage directory instead of the cluster's (several agents on one host, as in the demo). */
+        fileStorageDir: z.string().regex(/^\//, "must be an absolute path").optional(),
+        /** Where OS definitions are looked for, first match wins; the packaged os/ directory comes last. */
+        osSearchPath: z.array(z.string().regex(/^\//, "must be an absolute path")).default(["/srv/alkor/os"]),
+        /** Serial console sockets of the instances running here. */
+        consoleDir: z.string().regex(/^\//, "must be an absolute path").default("/run/alkor/consoles"),
+        /** Output of OS scripts (Ganeti keeps it in /var/log/ganeti/os). */
+        osLogDir: z.string().regex(/^\//, "must be an absolute path").default("/var/log/alkor/os"),
+      })
+      .strict()
+      .default({ hypervisorUri: "qemu:///system", domainType: "auto", osSearchPath: ["/srv/alkor/os"], consoleDir: "/run/alkor/consoles", osLogDir: "/var/log/alkor/os" }),
     /**
      * This node's own BMC, as peers reach it over IPMI LAN to fence this node
      * (power it off); the image fills it in from the site config.

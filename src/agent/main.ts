@@ -17,6 +17,7 @@ import { localDurableFiles } from "../host/durable-file.js";
 import { IpCommandClusterAddress } from "../host/net/cluster-address.js";
 import { asAlkorError } from "../model/errors.js";
 import { loadSiteConfig } from "./site-config-source.js";
+import { instancePorts } from "./instance-ports.js";
 import { Agent } from "./agent.js";
 import { parseAgentConfigText, type AgentConfig } from "./config.js";
 import { findPackageRoot } from "./package-root.js";
@@ -100,6 +101,7 @@ async function main(argv: string[]): Promise<void> {
     site,
     clusterAddress,
     deviceOf: (address) => clusterAddress.deviceOf(address),
+    instances: instancePorts(config, alkorPackage.root, log),
     fatal: (error) => {
       // Raft's promises rest on what is on disk; a node that cannot write must not go on voting.
       log.fatal({ err: error }, `Cluster state could not be written; the agent stops: ${asAlkorError(error).message}`);

@@ -52,7 +52,7 @@ export class LocalClusterControl implements ClusterControl {
     return { master: await this.commands.failover() };
   }
 
-  async tags(kind: "cluster" | "node", name?: string): Promise<string[]> {
+  async tags(kind: "cluster" | "node" | "instance", name?: string): Promise<string[]> {
     const { state } = await this.commands.read();
     return tagTarget(state, kind, name).tags;
   }

@@ -97,6 +97,15 @@ export class LocalCluster {
       // Each node's RAPI on its own address; the master's also on the cluster IP.
       rapi: { address: node.address, port: this.options.rapiPort ?? 5080, usersFile: this.rapiUsersFile },
       discovery: { seeds: [`${first.address}:${first.port}`], mdns: false },
+      // libvirt's test driver (in-memory, one per agent process) and each node's own disk, console and log directories.
+      instances: {
+        hypervisorUri: "test:///default",
+        domainType: "test",
+        fileStorageDir: join(node.dir, "file-storage"),
+        consoleDir: join(node.dir, "consoles"),
+        osLogDir: join(node.dir, "os-logs"),
+        osSearchPath: [],
+      },
       ...(this.options.membership ? { membership: this.options.membership } : {}),
       log: { level: this.options.logLevel ?? "info" },
       ...this.options.configOverrides,

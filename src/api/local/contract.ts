@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { InstanceViewSchema } from "../../model/instance.js";
+import { OsDefinitionViewSchema } from "../../node/instance-rpc-methods.js";
 import { JobPrioritySchema, JobSchema, JobStatusSchema, MAX_OPS_PER_JOB, OpcodeInputSchema, type JobStatus } from "../../cluster/jobs/model.js";
 import type { QueueInfo, WatcherInfo } from "../../cluster/jobs/queue-api.js";
 import { HTTP_STATUS_BY_CODE, type ErrorCode } from "../../model/errors.js";
@@ -157,8 +159,34 @@ export const WATCHER_PATH = "/v1/watcher";
 /** GET /v1/watcher; POST /v1/watcher pauses it until an instant (epoch ms) or, with null, lets it run. */
 export const WatcherInfoSchema: z.ZodType<WatcherInfo> = z.object({ pausedUntil: z.number().int().nonnegative().nullable() }).strict();
 
+export const INSTANCES_PATH = "/v1/instances";
+
+export function instancePath(name: string): string {
+  return `${INSTANCES_PATH}/${encodeURIComponent(name)}`;
+}
+
+export function instanceConsolePath(name: string): string {
+  return `${instancePath(name)}/console`;
+}
+
+/** Every instance with its runtime state as the primary nodes report it. */
+export const InstanceListBodySchema = z.object({ instances: z.array(InstanceViewSchema) });
+export type InstanceListBody = z.infer<typeof InstanceListBodySchema>;
+export const InstanceBodySchema = z.object({ instance: InstanceViewSchema });
+
+/** Where an instance's serial console is: the node, and the socket on it. */
+export const InstanceConsoleBodySchema = z.object({ instance: z.string(), node: z.string(), self: z.boolean(), socketPath: z.string(), serialConsole: z.boolean() });
+export type InstanceConsoleBody = z.infer<typeof InstanceConsoleBodySchema>;
+
+export const OS_PATH = "/v1/os";
+/** Every OS definition of every node: which nodes have it valid, and the problems of the others (alkor-os list, diagnose, info). */
+export const OsListBodySchema = z.object({
+  nodes: z.array(z.object({ node: z.string(), definitions: z.array(OsDefinitionViewSchema).nullable(), error: z.string().nullable() })),
+});
+export type OsListBody = z.infer<typeof OsListBodySchema>;
+
 export const TAGS_PATH = "/v1/tags";
-export const TagKindSchema = z.enum(["cluster", "node"]);
+export const TagKindSchema = z.enum(["cluster", "node", "instance"]);
 export type TagKind = z.infer<typeof TagKindSchema>;
 
 export function tagsPath(kind: TagKind, name?: string): string {
@@ -171,6 +199,7 @@ export function tagsPath(kind: TagKind, name?: string): string {
 export const TagsQuerySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("cluster") }).strict(),
   z.object({ kind: z.literal("node"), name: NodeNameSchema }).strict(),
+  z.object({ kind: z.literal("instance"), name: NodeNameSchema }).strict(),
 ]);
 export const TagsBodySchema = z.object({ tags: z.array(z.string()) });
 

@@ -23,7 +23,9 @@ import {
   JOBS_PATH,
   JobSubmitRequestSchema,
   JobWaitQuerySchema,
+  INSTANCES_PATH,
   NODES_PATH,
+  OS_PATH,
   QUEUE_DRAIN_PATH,
   QUEUE_PATH,
   QueueDrainSchema,
@@ -32,6 +34,7 @@ import {
   WATCHER_PATH,
   WatcherInfoSchema,
 } from "./contract.js";
+import type { InstanceDirectory } from "./instance-directory.js";
 import type { NodeDirectory } from "./node-directory.js";
 
 /** A unix socket (the default, guarded by file permissions) or a TCP address. */
@@ -44,6 +47,8 @@ export interface LocalApiServerOptions {
   cluster?: ClusterControl;
   /** The job queue behind /v1/jobs, /v1/queue and /v1/watcher; absent where the agent runs no jobs (tests of the rest). */
   jobs?: JobQueueApi;
+  /** Instances and OS definitions with what the nodes report; absent in tests of the rest. */
+  instances?: InstanceDirectory;
   log: Logger;
 }
 
@@ -166,6 +171,8 @@ export class LocalApiServer implements Service {
       [CLUSTER_INIT_PATH]: { POST: () => this.clusterControl().init(request.body(ClusterInitRequestSchema)) },
       [CLUSTER_FAILOVER_PATH]: { POST: () => this.clusterControl().failover() },
       [TAGS_PATH]: { GET: () => this.tags(request) },
+      [INSTANCES_PATH]: { GET: async () => ({ instances: await this.instanceDirectory().list() }) },
+      [OS_PATH]: { GET: async () => ({ nodes: await this.instanceDirectory().operatingSystems() }) },
       [JOBS_PATH]: {
         GET: async () => ({ jobs: await this.jobQueue().list() }),
         POST: () => this.submitJob(request),
@@ -184,6 +191,12 @@ export class LocalApiServer implements Service {
     if (path.startsWith(`${NODES_PATH}/`) && action === undefined) {
       const name = nodeNameOf(segment);
       return { GET: () => directory.info(name) };
+    }
+    if (path.startsWith(`${INSTANCES_PATH}/`)) {
+      const name = nodeNameOf(segment, "instance");
+      if (action === undefined) return { GET: async () => ({ instance: await this.instanceDirectory().get(name) }) };
+      if (action === "console") return { GET: () => this.instanceDirectory().console(name) };
+      return undefined;
     }
     if (path.startsWith(`${JOBS_PATH}/`)) {
       const id = jobIdOf(segment);
@@ -216,12 +229,17 @@ export class LocalApiServer implements Service {
 
   private async tags(request: Request): Promise<{ tags: string[] }> {
     const target = request.query(TagsQuerySchema);
-    return { tags: await this.clusterControl().tags(target.kind, target.kind === "node" ? target.name : undefined) };
+    return { tags: await this.clusterControl().tags(target.kind, target.kind === "cluster" ? undefined : target.name) };
   }
 
   private clusterControl(): ClusterControl {
     if (this.options.cluster) return this.options.cluster;
     throw new AlkorError("wrong_state", "This agent serves no cluster operations.");
+  }
+
+  private instanceDirectory(): InstanceDirectory {
+    if (this.options.instances) return this.options.instances;
+    throw new AlkorError("wrong_state", "This agent serves no instances.");
   }
 
   private jobQueue(): JobQueueApi {
@@ -280,15 +298,15 @@ function parseUrl(url: string): URL {
   }
 }
 
-function nodeNameOf(segment: string): string {
+function nodeNameOf(segment: string, what: "node" | "instance" = "node"): string {
   let name: string;
   try {
     name = decodeURIComponent(segment);
   } catch {
-    throw new AlkorError("wrong_input", `Malformed node name ${JSON.stringify(segment)} in the path.`);
+    throw new AlkorError("wrong_input", `Malformed ${what} name ${JSON.stringify(segment)} in the path.`);
   }
   if (!NodeNameSchema.safeParse(name).success) {
-    throw new AlkorError("wrong_input", `${JSON.stringify(name)} is not a valid node name.`);
+    throw new AlkorError("wrong_input", `${JSON.stringify(name)} is not a valid ${what} name.`);
   }
   return name;
 }

@@ -1,4 +1,9 @@
 import { z } from "zod";
+import { describeFailure, nPlusOneFailures } from "../allocator/index.js";
+import { allocatorInstances, allocatorNodes } from "../instances/allocator-input.js";
+import { isRunning } from "../instances/instance-status.js";
+import { observe } from "../instances/instance-view.js";
+import { nodeReports, type NodeReportResult } from "../instances/node-reports.js";
 import type { ClusterState } from "../state/schema.js";
 import type { OpcodeContext, OpcodeDefinition } from "./definition.js";
 
@@ -33,6 +38,9 @@ export const clusterVerify: OpcodeDefinition<Params> = {
     await report("global settings", globalProblems(state));
     await report(`node status (${Object.keys(state.nodes).length} nodes)`, nodeProblems(state, context));
     await report("job queue", queueProblems(state));
+    const reports = await nodeReports(state, Object.values(state.nodes).filter((node) => !node.offline && node.vmCapable), context.services.nodeRpc);
+    await report(`instances (${Object.keys(state.instances).length} instances)`, instanceProblems(state, reports));
+    await report("N+1 memory redundancy", nPlusOneProblems(state, reports));
     return { result: { passed: !problems.some((problem) => problem.severity === "error"), problems }, effects: [] };
   },
 };
@@ -48,7 +56,8 @@ function globalProblems(state: ClusterState): Problem[] {
 
 function nodeProblems(state: ClusterState, context: OpcodeContext): Problem[] {
   return Object.values(state.nodes)
-    .filter((node) => !node.offline)
+    // The master runs this check, so it is alive; its membership table holds only its peers.
+    .filter((node) => !node.offline && node.name !== context.masterName)
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((node): Problem[] => {
       const liveness = context.services.liveness(node.uuid);
@@ -58,6 +67,39 @@ function nodeProblems(state: ClusterState, context: OpcodeContext): Problem[] {
       if (liveness === undefined) return [{ severity: "error", object, message: "the master has never heard from this node." }];
       return [];
     });
+}
+
+/** Configured against actual: an instance running where it should not, stopped where it should run, or a domain no instance owns. */
+function instanceProblems(state: ClusterState, results: readonly NodeReportResult[]): Problem[] {
+  const reports = new Map(results.map((result) => [result.node.uuid, "report" in result ? result.report : { error: result.error }]));
+  const problems: Problem[] = [];
+  for (const instance of Object.values(state.instances).sort((a, b) => a.name.localeCompare(b.name))) {
+    const object = `instance ${instance.name}`;
+    const observation = observe(instance, state, reports);
+    const running = isRunning(observation);
+    if (observation.kind === "node-down") problems.push({ severity: "error", object, message: `its primary node did not report: ${observation.reason}` });
+    else if (instance.adminState === "up" && !running) problems.push({ severity: "error", object, message: "instance not running on its primary node" });
+    else if (instance.adminState !== "up" && running) problems.push({ severity: "error", object, message: "instance should not run, but is running on its primary node" });
+    for (const result of results) {
+      if (result.node.uuid === instance.primaryNode || !("report" in result)) continue;
+      if (result.report.domains.some((domain) => domain.name === instance.name && domain.state === "running")) {
+        problems.push({ severity: "error", object, message: `instance is running on ${result.node.name}, which is not its primary node` });
+      }
+    }
+  }
+  const names = new Set(Object.values(state.instances).map((instance) => instance.name));
+  for (const result of results) {
+    if (!("report" in result)) continue;
+    for (const domain of result.report.domains) {
+      if (!names.has(domain.name)) problems.push({ severity: "warning", object: `node ${result.node.name}`, message: `domain ${domain.name} (${domain.state}) is not an instance of this cluster` });
+    }
+  }
+  return problems;
+}
+
+function nPlusOneProblems(state: ClusterState, results: readonly NodeReportResult[]): Problem[] {
+  const nodes = allocatorNodes(state, results);
+  return nPlusOneFailures(nodes, allocatorInstances(state, nodes)).map((failure) => ({ severity: "error", object: `node ${failure.node}`, message: describeFailure(failure) }));
 }
 
 function queueProblems(state: ClusterState): Problem[] {

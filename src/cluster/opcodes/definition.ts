@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type { Clock } from "../../host/clock.js";
+import type { Random } from "../../host/random.js";
+import type { InstanceRpcMethods } from "../../node/instance-rpc-methods.js";
 import type { ClusterCommand, ClusterState, ObjectCommand } from "../state/schema.js";
 
 /** A resource a job locks while an opcode runs; levels are taken in this order (Ganeti's), names sorted within a level. */
@@ -48,7 +50,18 @@ export interface OpcodeServices {
   liveness(nodeUuid: string): "alive" | "suspect" | "dead" | undefined;
   /** Appends a line to this node's record of test-opcode executions (OP_TEST_DELAY with alkor_record). */
   recordTestExecution(line: string): Promise<void>;
+  /** Asks a node's agent to act for an instance (node RPC). */
+  nodeRpc: NodeRpcCall;
+  /** UUIDs and MACs of new instances. */
+  random: Random;
 }
+
+export type NodeRpcCall = <K extends keyof InstanceRpcMethods & string>(
+  node: string,
+  method: K,
+  params: z.input<InstanceRpcMethods[K]["params"]>,
+  timeoutMs?: number,
+) => Promise<z.infer<InstanceRpcMethods[K]["result"]>>;
 
 export interface OpcodeOutcome {
   /** The opcode's result, as JSON; shown as opresult. */

@@ -5,7 +5,7 @@ import type { OpcodeDefinition } from "./definition.js";
 const Params = z.object({ pattern: z.string().min(1).max(256) }).strict();
 type Params = z.infer<typeof Params>;
 
-/** OP_TAGS_SEARCH: every tag matching a regular expression, as [path, tag] pairs ("/cluster", "/nodes/NAME"). */
+/** OP_TAGS_SEARCH: every tag matching a regular expression, as [path, tag] pairs ("/cluster", "/nodes/NAME", "/instances/NAME"). */
 export const tagsSearch: OpcodeDefinition<Params> = {
   id: "OP_TAGS_SEARCH",
   params: Params,
@@ -22,6 +22,9 @@ export const tagsSearch: OpcodeDefinition<Params> = {
       ...Object.values(state.nodes)
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((node): [string, string[]] => [`/nodes/${node.name}`, node.tags]),
+      ...Object.values(state.instances)
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((instance): [string, string[]] => [`/instances/${instance.name}`, instance.tags]),
     ];
     const result = objects.flatMap(([path, tags]) => tags.filter((tag) => pattern.test(tag)).map((tag) => [path, tag]));
     return { result, effects: [] };

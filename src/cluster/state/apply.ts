@@ -1,4 +1,5 @@
 import type { ErrorCode } from "../../model/errors.js";
+import { instancesOnNode, transitionInstance } from "./apply-instances.js";
 import { transitionJob } from "./apply-jobs.js";
 import { addTags, removeTags } from "./tags.js";
 import { emptyClusterState, type ClusterCommand, type ClusterNode, type ClusterState, type NodeFlags, type ObjectCommand, type TagTarget } from "./schema.js";
@@ -64,6 +65,8 @@ function transitionObject(state: ClusterState, command: ObjectCommand): ClusterS
     }
     case "node.remove": {
       if (!state.nodes[command.uuid]) return refuse("unknown_entity", `No node with UUID ${command.uuid} in the cluster.`);
+      const held = instancesOnNode(state, command.uuid);
+      if (held.length > 0) return refuse("wrong_state", `Node ${state.nodes[command.uuid]!.name} still holds instances (${held.join(", ")}); move or remove them first.`);
       const nodes = { ...state.nodes };
       delete nodes[command.uuid];
       return { ...state, nodes };
@@ -86,6 +89,12 @@ function transitionObject(state: ClusterState, command: ObjectCommand): ClusterS
       return { ...state, queue: { ...state.queue, ...command.changes } };
     case "watcher.pause":
       return { ...state, watcher: { pausedUntil: command.until } };
+    case "instance.add":
+    case "instance.remove":
+    case "instance.modify":
+    case "instance.rename":
+    case "instance.defaults":
+      return transitionInstance(state, command);
     case "cluster.certificate":
       // Made once: a second master racing the first keeps the certificate clients may already trust.
       if (cluster.tls !== null) return refuse("already_exists", "The cluster already has a certificate.");
@@ -97,6 +106,12 @@ function changeTags(state: ClusterState, target: TagTarget, change: (tags: strin
   if (target.kind === "cluster") {
     const tags = change(state.tags);
     return "code" in tags ? tags : { ...state, tags };
+  }
+  if (target.kind === "instance") {
+    const instance = state.instances[target.uuid];
+    if (!instance) return refuse("unknown_entity", `No instance with UUID ${target.uuid} in the cluster.`);
+    const tags = change(instance.tags);
+    return "code" in tags ? tags : { ...state, instances: { ...state.instances, [instance.uuid]: { ...instance, tags } } };
   }
   const node = state.nodes[target.uuid];
   if (!node) return refuse("unknown_entity", `No node with UUID ${target.uuid} in the cluster.`);

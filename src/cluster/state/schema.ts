@@ -9,11 +9,11 @@ import {
   MAX_OPS_PER_JOB,
   OpcodeInputSchema,
 } from "../jobs/model.js";
+import { defaultInstanceDefaults, InstanceChangesSchema, InstanceDefaultsSchema, InstanceNameSchema, InstanceSchema } from "./instance-schema.js";
 
 /**
  * The replicated cluster configuration: what Raft's log builds, identical on
- * every node that has applied the same entries. Later issues add instances,
- * networks and jobs.
+ * every node that has applied the same entries. Later issues add networks.
  */
 
 const UuidSchema = z.string().uuid();
@@ -76,6 +76,10 @@ export const ClusterStateSchema = z.object({
   nodes: z.record(UuidSchema, ClusterNodeSchema),
   /** The cluster's own tags; sorted, without duplicates. */
   tags: TagsSchema.default([]),
+  /** Instances by UUID. */
+  instances: z.record(UuidSchema, InstanceSchema.extend({ tags: TagsSchema.default([]) })).default({}),
+  /** The cluster-wide defaults of instance parameters (alkor-cluster modify -B/-H/-N). */
+  instanceDefaults: InstanceDefaultsSchema.default(defaultInstanceDefaults),
   /** Jobs not archived yet, by id (as a decimal string). */
   jobs: z.record(z.string().regex(/^[1-9][0-9]*$/), JobSchema).default({}),
   queue: JobQueueSettingsSchema.default(defaultJobQueueSettings),
@@ -90,6 +94,8 @@ export const emptyClusterState: ClusterState = {
   nodeGroups: {},
   nodes: {},
   tags: [],
+  instances: {},
+  instanceDefaults: defaultInstanceDefaults,
   jobs: {},
   queue: defaultJobQueueSettings,
   watcher: { pausedUntil: null },
@@ -100,7 +106,11 @@ const NewNodeSchema = ClusterNodeSchema.omit({ group: true, addedAt: true, opera
 
 const JobIdSchema = z.number().int().positive();
 const EpochMsSchema = z.number().int().nonnegative();
-const TagTargetSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("cluster") }), z.object({ kind: z.literal("node"), uuid: UuidSchema })]);
+const TagTargetSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("cluster") }),
+  z.object({ kind: z.literal("node"), uuid: UuidSchema }),
+  z.object({ kind: z.literal("instance"), uuid: UuidSchema }),
+]);
 export type TagTarget = z.infer<typeof TagTargetSchema>;
 
 /** Changes to the cluster's objects: what opcodes commit as their effects, and what the agent itself proposes. */
@@ -119,6 +129,11 @@ export const ObjectCommandSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("tags.remove"), target: TagTargetSchema, tags: z.array(TagSchema).min(1).max(MAX_TAGS_PER_OBJECT) }),
   z.object({ kind: z.literal("queue.modify"), changes: z.object({ drained: z.boolean(), archiveAfterMs: z.number().int().positive() }).partial() }),
   z.object({ kind: z.literal("watcher.pause"), until: EpochMsSchema.nullable() }),
+  z.object({ kind: z.literal("instance.add"), instance: InstanceSchema.omit({ tags: true, serial: true, modifiedAt: true }) }),
+  z.object({ kind: z.literal("instance.remove"), uuid: UuidSchema }),
+  z.object({ kind: z.literal("instance.modify"), uuid: UuidSchema, changes: InstanceChangesSchema, at: EpochMsSchema }),
+  z.object({ kind: z.literal("instance.rename"), uuid: UuidSchema, name: InstanceNameSchema, at: EpochMsSchema }),
+  z.object({ kind: z.literal("instance.defaults"), changes: InstanceDefaultsSchema.partial() }),
   z.object({ kind: z.literal("cluster.certificate"), tls: z.object({ cert: z.string().min(1).max(16_384), key: z.string().min(1).max(16_384) }) }),
 ]);
 export type ObjectCommand = z.infer<typeof ObjectCommandSchema>;

@@ -58,9 +58,9 @@ export interface Life {
 
 const maxRoundsPerInstant = 10_000;
 
-/** The scenarios run the cluster's own opcodes; adding and removing nodes is not among them. */
+/** The scenarios run the cluster's own opcodes; adding and removing nodes and instances are not among them. */
 const unsimulated = (): never => {
-  throw new AlkorError("internal_error", "Adding and removing nodes is not simulated.");
+  throw new AlkorError("internal_error", "Adding and removing nodes, and instances, are not simulated.");
 };
 const unsimulatedServices: OpcodeServices = {
   adopt: unsimulated,
@@ -68,6 +68,8 @@ const unsimulatedServices: OpcodeServices = {
   discovered: () => [],
   liveness: unsimulated,
   recordTestExecution: unsimulated,
+  nodeRpc: unsimulated,
+  random: { uuid: unsimulated, int: unsimulated },
 };
 
 /** The service tells its IP holder what it wants after every round of Raft progress: a count of those rounds. */

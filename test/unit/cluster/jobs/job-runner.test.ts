@@ -20,6 +20,10 @@ function setup(options: { maxRunningJobs?: number } = {}) {
     discovered: () => [],
     liveness: () => "alive",
     recordTestExecution: async (line) => void executions.push(line),
+    nodeRpc: async () => {
+      throw new Error("no node RPC in these tests");
+    },
+    random: { uuid: () => "00000000-0000-4000-8000-000000000000", int: (min) => min },
   };
   const { log, events } = memoryLogger();
   const runner = new JobRunner({ cluster, opcodes: opcodeTable, services, selfName: "node1", maxRunningJobs: options.maxRunningJobs ?? 8, archiveCheckMs: 60_000, clock, log });
@@ -128,7 +132,13 @@ test("conflicting jobs wait for each other and are marked waiting", async (t) =>
   t.is(job(cluster, second).status, "success");
   const verify = job(cluster, second).ops[0]!;
   t.deepEqual(verify.result, { passed: true, problems: [] });
-  t.deepEqual(verify.log.map((entry) => entry.message), ["* Verifying global settings", "* Verifying node status (3 nodes)", "* Verifying job queue"]);
+  t.deepEqual(verify.log.map((entry) => entry.message), [
+    "* Verifying global settings",
+    "* Verifying node status (3 nodes)",
+    "* Verifying job queue",
+    "* Verifying instances (0 instances)",
+    "* Verifying N+1 memory redundancy",
+  ]);
 });
 
 test("a drained queue refuses jobs while a running one finishes; undrained, it takes them again", async (t) => {
