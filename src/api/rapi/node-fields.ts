@@ -1,3 +1,4 @@
+import type { Instance } from "../../cluster/state/instance-schema.js";
 import { roleOf } from "../../cluster/state/roles.js";
 import type { ClusterNode, ClusterState } from "../../cluster/state/schema.js";
 import type { NodeRole, NodeView } from "../../model/node.js";
@@ -11,6 +12,9 @@ export interface NodeRow {
   groupName: string | undefined;
   /** Undefined when this agent has no live view of the node. */
   view: NodeView | undefined;
+  /** The instances with this node as primary, and as secondary, by name. */
+  primaryInstances: string[];
+  secondaryInstances: string[];
 }
 
 /** Ganeti's role letters (the `role` field) and names (/2/nodes/N/role). */
@@ -92,8 +96,8 @@ export const NODE_FIELDS: FieldTable<NodeRow> = new Map<string, Field<NodeRow>>(
   ["mtotal", field("MTotal", "unit", "Total amount of memory of physical machine", live((view) => Math.floor(view.memoryTotalBytes / MIB)))],
   ["mnode", field("MNode", "unit", "Amount of memory used by node", unavailable)],
   ["mfree", field("MFree", "unit", "Memory available for instance allocations", live((view) => Math.floor(view.memoryFreeBytes / MIB)))],
-  ["pinst_cnt", field("Pinst", "number", "Number of instances with this node as primary", () => 0)],
-  ["sinst_cnt", field("Sinst", "number", "Number of instances with this node as secondary", () => 0)],
+  ["pinst_cnt", field("Pinst", "number", "Number of instances with this node as primary", (row) => row.primaryInstances.length)],
+  ["sinst_cnt", field("Sinst", "number", "Number of instances with this node as secondary", (row) => row.secondaryInstances.length)],
   ["ctotal", field("CTotal", "number", "Total number of logical processors", live((view) => view.cpus))],
   // Ganeti's KVM nodes report every CPU as usable by the node OS (hv_base's cpu_dom0 = cpu_total).
   ["cnos", field("CNOs", "number", "Number of logical processors used by the node OS", live((view) => view.cpus))],
@@ -103,8 +107,8 @@ export const NODE_FIELDS: FieldTable<NodeRow> = new Map<string, Field<NodeRow>>(
   // alkor nodes have one network; Ganeti shows the primary address as secondary then.
   ["sip", field("SecondaryIP", "text", "Secondary IP address", (row) => row.node.address)],
   ["role", field("Role", "text", 'Node role; "M" for master, "C" for master candidate, "R" for regular, "D" for drained, "O" for offline', (row) => GANETI_ROLE_LETTERS[row.role])],
-  ["pinst_list", field("PriInstances", "other", "List of instances with this node as primary", () => [])],
-  ["sinst_list", field("SecInstances", "other", "List of instances with this node as secondary", () => [])],
+  ["pinst_list", field("PriInstances", "other", "List of instances with this node as primary", (row) => row.primaryInstances)],
+  ["sinst_list", field("SecInstances", "other", "List of instances with this node as secondary", (row) => row.secondaryInstances)],
   ["master_capable", field("MasterCapable", "bool", "Whether node can become a master candidate", (row) => row.node.masterCapable)],
   ["vm_capable", field("VMCapable", "bool", "Whether node can host instances", (row) => row.node.vmCapable)],
   ["ndparams", field("NodeParameters", "other", "Node parameters", () => ({}))],
@@ -119,16 +123,26 @@ export const NODE_FIELDS: FieldTable<NodeRow> = new Map<string, Field<NodeRow>>(
   ["status", field("Status", "text", "Liveness as this agent hears it: alive, suspect or dead", (row) => row.view?.status ?? NO_DATA)],
 ]);
 
-/** The cluster's nodes, sorted by name as Ganeti sorts them (digits by value), with their live views. */
+const byNiceName = (a: string, b: string): number => a.localeCompare(b, "en", { numeric: true });
+
+/** The cluster's nodes, sorted by name as Ganeti sorts them (digits by value), with their live views and instances. */
 export function nodeRows(state: ClusterState, masterName: string, views: readonly NodeView[]): NodeRow[] {
   const masterUuid = Object.values(state.nodes).find((node) => node.name === masterName)?.uuid ?? null;
   const viewsByUuid = new Map(views.map((view) => [view.uuid, view]));
+  const instances = Object.values(state.instances);
+  const namesOn = (uuid: string, nodes: (instance: Instance) => readonly string[]): string[] =>
+    instances
+      .filter((instance) => nodes(instance).includes(uuid))
+      .map((instance) => instance.name)
+      .sort(byNiceName);
   return Object.values(state.nodes)
-    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }))
+    .sort((a, b) => byNiceName(a.name, b.name))
     .map((node) => ({
       node,
       role: roleOf(node, masterUuid),
       groupName: state.nodeGroups[node.group]?.name,
       view: viewsByUuid.get(node.uuid),
+      primaryInstances: namesOn(node.uuid, (instance) => [instance.primaryNode]),
+      secondaryInstances: namesOn(node.uuid, (instance) => instance.secondaryNodes),
     }));
 }

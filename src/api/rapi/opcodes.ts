@@ -7,7 +7,7 @@ import { badRequest } from "./errors.js";
  * (rlib2's resources build the same). `dry_run` appears only when asked for.
  */
 
-export type TagTarget = { kind: "cluster" } | { kind: "node"; name: string };
+export type TagTarget = { kind: "cluster" } | { kind: "node"; name: string } | { kind: "instance"; name: string };
 
 /** OP_TAGS_SET / OP_TAGS_DEL from the `tag` query parameters (rlib2's _R_Tags). */
 export function tagsOpcode(OP_ID: "OP_TAGS_SET" | "OP_TAGS_DEL", target: TagTarget, tags: readonly string[], dryRun: boolean): OpcodeInput {

@@ -1,4 +1,5 @@
 import { clusterInfo, RAPI_VERSION } from "../cluster-info.js";
+import { INSTANCE_CREATE_REQV1 } from "../instance-opcodes.js";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "../metrics.js";
 import type { Route } from "../router.js";
 import type { ResourceContext } from "./context.js";
@@ -22,8 +23,8 @@ export function clusterRoutes(context: ResourceContext): Route[] {
         },
       },
     },
-    // Ganeti's features are request formats for instance creation, reinstallation and node migration and evacuation, which alkor's RAPI does not take yet.
-    { path: "/2/features", methods: { GET: { access: "read", handle: async () => ({ json: [] }) } } },
+    // Ganeti's features are request formats; alkor takes version 1 instance creation requests, not yet those of reinstallation and node migration and evacuation.
+    { path: "/2/features", methods: { GET: { access: "read", handle: async () => ({ json: [INSTANCE_CREATE_REQV1] }) } } },
     { path: "/2/tags", methods: tagMethods(context, (state) => ({ tags: state.tags, target: { kind: "cluster" } })) },
     {
       path: "/metrics",

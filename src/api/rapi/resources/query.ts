@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { badRequest, notFound } from "../errors.js";
+import { compareInstanceNames, INSTANCE_FIELDS } from "../instance-fields.js";
 import { JOB_FIELD_TABLE, jobRow } from "../job-fields.js";
 import { NODE_FIELDS } from "../node-fields.js";
 import { compileFilter } from "../query-filter.js";
@@ -28,13 +29,13 @@ function queryResource<T>(table: FieldTable<T>, items: () => Promise<T[]>): Quer
 }
 
 /** The query resources alkor serves, by Ganeti's names (constants.QR_*). */
-const RESOURCE_NAMES = ["node", "job"] as const;
+const RESOURCE_NAMES = ["node", "instance", "job"] as const;
 type ResourceName = (typeof RESOURCE_NAMES)[number];
 
 /** The `:resource` path parameter: a resource alkor can query, else 404. */
 export function checkQueryResource(value: string): string {
   if (!(RESOURCE_NAMES as readonly string[]).includes(value)) {
-    throw notFound(`There is no query resource ${JSON.stringify(value.slice(0, 64))}; alkor answers queries on ${RESOURCE_NAMES.join(" and ")}.`);
+    throw notFound(`There is no query resource ${JSON.stringify(value.slice(0, 64))}; alkor answers queries on ${RESOURCE_NAMES.slice(0, -1).join(", ")} and ${RESOURCE_NAMES.at(-1)}.`);
   }
   return value;
 }
@@ -62,6 +63,7 @@ export function queryRoutes(context: ResourceContext): Route[] {
   const { backend } = context;
   const resources: Record<ResourceName, QueryResource> = {
     node: queryResource(NODE_FIELDS, async () => (await readNodeRows(backend)).rows),
+    instance: queryResource(INSTANCE_FIELDS, async () => (await backend.instances.list()).sort((a, b) => compareInstanceNames(a.name, b.name))),
     job: queryResource(JOB_FIELD_TABLE, async () => (await listJobs(backend)).map((job) => jobRow(job, (input) => backend.summarize(input)))),
   };
   const resourceOf = (request: RapiRequest): QueryResource => resources[request.params.resource as ResourceName];

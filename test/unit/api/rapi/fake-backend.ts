@@ -1,14 +1,21 @@
+import { ClusterInstanceDirectory } from "../../../../src/cluster/instances/cluster-instance-directory.js";
+import { validateJobOps } from "../../../../src/cluster/jobs/opcode-input.js";
+import { opcodeTable } from "../../../../src/cluster/opcodes/table.js";
+import { defaultInstanceDefaults } from "../../../../src/cluster/state/instance-schema.js";
 import type { Job, JobStatus, OpcodeInput } from "../../../../src/cluster/jobs/model.js";
 import type { JobQueueApi, QueueInfo } from "../../../../src/cluster/jobs/queue-api.js";
 import type { ClusterNode, ClusterState } from "../../../../src/cluster/state/schema.js";
 import type { RapiBackend } from "../../../../src/api/rapi/backend.js";
 import { AlkorError } from "../../../../src/model/errors.js";
 import type { NodeView } from "../../../../src/model/node.js";
+import { FakeInstanceNodes, sampleInstances } from "./fake-instances.js";
 
 /**
  * An in-memory RapiBackend for testing the HTTP layer only: a fixed cluster
- * of four nodes and three jobs. It records every write (submit, cancel, ...)
- * and lets a test change a job to wake long polls.
+ * of four nodes, three instances (fake-instances.ts) and three jobs. It
+ * records every write (submit, cancel, ...) and lets a test change a job to
+ * wake long polls. A submission is checked against the opcodes' definitions,
+ * as the real queue checks it.
  */
 
 const GIB = 1024 ** 3;
@@ -57,6 +64,8 @@ export function sampleState(): ClusterState {
     nodeGroups: { [GROUP_UUID]: { uuid: GROUP_UUID, name: "default" } },
     nodes: Object.fromEntries(nodes.map((node) => [node.uuid, node])),
     tags: ["benchtag"],
+    instances: Object.fromEntries(sampleInstances().map((instance) => [instance.uuid, instance])),
+    instanceDefaults: defaultInstanceDefaults,
     jobs: Object.fromEntries(jobs.map((job) => [String(job.id), job])),
     queue: { drained: false, archiveAfterMs: 6 * 3600_000, nextJobId: 4 },
     watcher: { pausedUntil: null },
@@ -149,12 +158,22 @@ export class FakeRapiBackend implements RapiBackend {
   /** Long polls waiting in waitForChange now. */
   pendingWaits = 0;
   readonly softwareVersion = "0.1.0";
+  /** What the fake nodes report about instances and OS definitions. */
+  readonly instanceNodes = new FakeInstanceNodes();
+  /** The agent's real directory, over this state and the fake nodes' answers. */
+  readonly instances = new ClusterInstanceDirectory({
+    read: async () => this.state,
+    nodeRpc: this.instanceNodes.rpc,
+    selfName: "node1.alkor.test",
+    consoleSocketPath: (uuid) => `/run/alkor/console/${uuid}.sock`,
+  });
   private nextJobId = 100;
   private readonly listeners = new Map<number, Set<() => void>>();
 
   readonly jobs: JobQueueApi = {
     submit: async (ops, options) => {
       this.writes.push({ call: "submit", args: [ops, options] });
+      validateJobOps(opcodeTable, ops);
       const id = this.nextJobId++;
       this.state.jobs[String(id)] = { ...sampleJob(id, "queued"), ops: ops.map((input) => ({ ...sampleJob(id, "queued").ops[0]!, input })) };
       return id;

@@ -18,7 +18,7 @@ const script = join(process.cwd(), "test", "unit", "api", "rapi", "ganeti-client
   const { stdout } = await execFileAsync("/usr/bin/python3", [script, host!, port!, ADMIN.user, ADMIN.password], { timeout: 60_000 });
   const out = JSON.parse(stdout) as Record<string, unknown>;
   t.is(out.version, 2);
-  t.deepEqual(out.features, []);
+  t.deepEqual(out.features, ["instance-create-reqv1"]);
   t.like(out.info, { name: "cluster.alkor.test", master: "node1.alkor.test", software_version: "0.1.0" });
   t.deepEqual(out.nodes, ["node1.alkor.test", "node2.alkor.test", "node3.alkor.test", "node4.alkor.test"]);
   t.is((out.nodes_bulk as unknown[]).length, 4);

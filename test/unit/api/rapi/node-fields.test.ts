@@ -22,8 +22,8 @@ test("renders the master as Ganeti does, with its live figures in MiB", async (t
     name: "node1.alkor.test",
     dtotal: 252 * 1024,
     dfree: 80384,
-    pinst_cnt: 0,
-    pinst_list: [],
+    pinst_cnt: 1,
+    pinst_list: ["inst1.alkor.test"],
     ndparams: {},
     "group.uuid": GROUP_UUID,
     ctime: (CREATED_AT + 1000) / 1000,
@@ -60,5 +60,12 @@ test("sorts nodes by name with digits by value, as Ganeti's NiceSort", (t) => {
   t.deepEqual(
     nodeRows(state, "node1", []).map((row) => row.node.name),
     ["node1", "node9", "node10"],
+  );
+});
+
+test("lists each node's primary instances by name; alkor's templates have no secondaries", (t) => {
+  t.deepEqual(
+    rows().map((row) => [NODE_FIELDS.get("pinst_list")!.get(row), NODE_FIELDS.get("pinst_cnt")!.get(row), NODE_FIELDS.get("sinst_cnt")!.get(row)]),
+    [[["inst1.alkor.test"], 1, 0], [["inst2.alkor.test"], 1, 0], [["inst10.alkor.test"], 1, 0], [[], 0, 0]],
   );
 });

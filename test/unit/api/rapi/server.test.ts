@@ -36,7 +36,7 @@ test("/version, /2/tags and /2/features answer as Ganeti's do", async (t) => {
   t.deepEqual((await rapiRequest(server, "GET", "/2/tags")).json, await sample("GET_2_tags.json"));
   const features = await rapiRequest(server, "GET", "/2/features");
   t.is(features.status, 200);
-  t.deepEqual(features.json, [], "alkor takes none of Ganeti's optional request formats yet");
+  t.deepEqual(features.json, ["instance-create-reqv1"], "alkor takes version 1 instance creation requests, none of Ganeti's other optional request formats yet");
 });
 
 test("/2/info carries only keys Ganeti's has, with the ones its client and tools read", async (t) => {
@@ -294,8 +294,8 @@ test("each class of malformed request gets its 4xx with a RAPI error body, and n
     ["GET", "/2/jobs/0", {}, 400, /not a positive decimal integer/],
     ["GET", "/2/jobs/99999999999999999999", {}, 400, /not a positive decimal integer/],
     ["GET", "/2/jobs/42", {}, 404, /^Job 42 does not exist\.$/],
-    ["GET", "/2/instances", {}, 404, /^Nothing matches/],
-    ["GET", "/2/query/instance?fields=name", {}, 404, /alkor answers queries on node and job/],
+    ["GET", "/2/groups", {}, 404, /^Nothing matches/],
+    ["GET", "/2/query/group?fields=name", {}, 404, /alkor answers queries on node, instance and job/],
     ["POST", "/2/tags", {}, 405, /use GET, PUT, DELETE/],
     ["GET", "/2/info", { json: { a: 1 } }, 400, /GET \/2\/info takes no request body/],
     ["GET", "/2/jobs/3/wait", { json: { fields: "status" } }, 400, /fields: /],
