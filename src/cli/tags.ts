@@ -10,7 +10,8 @@ import { checkRequest } from "./options.js";
 
 /*
  * add-tags, remove-tags and list-tags (the manual's "Теги"), the same for the
- * cluster and for a node, whose commands take the node's name first.
+ * cluster, a node and an instance; a node's and an instance's commands take
+ * its name first.
  */
 
 interface TagChangeOptions extends JobOptions {
@@ -22,9 +23,9 @@ const TAG_CHANGES = [
   { command: "remove-tags", opId: "OP_TAGS_DEL", description: "remove tags from", empty: "No tags to be removed" },
 ] as const;
 
-/** What the tags belong to: the cluster, or the named node. */
+/** What the tags belong to: the cluster, or the named node or instance. */
 function describeTarget(kind: TagKind): string {
-  return kind === "cluster" ? "the cluster" : "a node";
+  return kind === "cluster" ? "the cluster" : kind === "node" ? "a node" : "an instance";
 }
 
 /** Ganeti's --from: tags one per line from a file, or from standard input with "-"; blank lines are skipped. */
@@ -44,20 +45,21 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function nodeName(name: string): string {
-  return checkRequest(NodeNameSchema, name, { "": "NODE" });
+/** A node's or an instance's name (both are host names). */
+function objectName(kind: TagKind, name: string): string {
+  return checkRequest(NodeNameSchema, name, { "": kind.toUpperCase() });
 }
 
-/** Registers add-tags, remove-tags and list-tags for the cluster or for nodes. */
+/** Registers add-tags, remove-tags and list-tags for the cluster, for nodes or for instances. */
 export function addTagCommands(program: Command, kind: TagKind): void {
   for (const change of TAG_CHANGES) {
     const command = program.command(change.command).description(`${change.description} ${describeTarget(kind)}`);
-    if (kind === "node") command.argument("<node>", "the node's name");
+    if (kind !== "cluster") command.argument(`<${kind}>`, `the ${kind}'s name`);
     command
       .argument("[tags...]", "the tags")
       .option("--from <file>", "also take tags from FILE, one per line (- for standard input)");
     addJobOptions(command).action(async (...args: unknown[]) => {
-      const name = kind === "node" ? nodeName(args.shift() as string) : undefined;
+      const name = kind === "cluster" ? undefined : objectName(kind, args.shift() as string);
       const [given, options] = args as [string[], TagChangeOptions];
       const tags = options.from === undefined ? given : [...given, ...(await tagsFrom(options.from))];
       if (tags.length === 0) throw new UsageError(`${change.empty}: give tags as arguments or with --from.`);
@@ -65,9 +67,9 @@ export function addTagCommands(program: Command, kind: TagKind): void {
     });
   }
   const list = program.command("list-tags").description(`list the tags of ${describeTarget(kind)}, one per line`);
-  if (kind === "node") list.argument("<node>", "the node's name");
+  if (kind !== "cluster") list.argument(`<${kind}>`, `the ${kind}'s name`);
   addEndpointOption(list).action(async (...args: unknown[]) => {
-    const name = kind === "node" ? nodeName(args.shift() as string) : undefined;
+    const name = kind === "cluster" ? undefined : objectName(kind, args.shift() as string);
     const [options] = args as [EndpointOptions];
     const { tags } = await getJson(endpointOf(options), tagsPath(kind, name), TagsBodySchema);
     printLines(tags.toSorted());
