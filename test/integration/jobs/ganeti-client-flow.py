@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Drives a real alkor cluster's RAPI with Ganeti's own client (Debian's
 python3-ganeti-rapi), unchanged, the way a Ganeti tool would: it reads the
-cluster, submits jobs and waits for them with WaitForJobChange, and prints
-what it saw as one JSON object.
+cluster, submits jobs and waits for them with WaitForJobChange, takes an
+instance through its life, and prints what it saw as one JSON object.
 
 Usage: ganeti-client-flow.py HOST PORT USER PASSWORD NODE
 """
@@ -46,6 +46,17 @@ def main():
   out["regular_status"] = wait(c, c.SetNodeRole(node, "regular", force=True))
   out["role_regular"] = c.GetNodeRole(node)
   out["jobs"] = c.GetJobs()
+  # An instance's life, as a Ganeti tool drives it: create, query, stop, start, remove.
+  out["create_status"] = wait(c, c.CreateInstance("create", "ganeti1", "diskless", [], [{}], os="alkor-image+blank",
+                                                  pnode=node, hypervisor="kvm", ip_check=False, name_check=False,
+                                                  beparams={"memory": 128, "vcpus": 1}))
+  out["instance_created"] = c.GetInstance("ganeti1")
+  out["shutdown_status"] = wait(c, c.ShutdownInstance("ganeti1", timeout=10))
+  out["instance_stopped"] = c.GetInstance("ganeti1")
+  out["startup_status"] = wait(c, c.StartupInstance("ganeti1"))
+  out["instance_started"] = c.GetInstance("ganeti1")
+  out["remove_status"] = wait(c, c.DeleteInstance("ganeti1"))
+  out["instances_after_remove"] = c.GetInstances()
   print(json.dumps(out))
 
 

@@ -72,7 +72,7 @@ test.serial("every node and the cluster IP serve the RAPI with the one cluster c
   for (const node of cluster.nodes) t.is((await call("GET", "/2/info", {}, node.address)).status, 200, node.name);
 });
 
-test.serial("Ganeti's own Python client reads the cluster, runs jobs and waits for them, unchanged", async (t) => {
+test.serial("Ganeti's own Python client reads the cluster, runs jobs and waits for them, and creates, queries, starts, stops and removes an instance, unchanged", async (t) => {
   const script = join(process.cwd(), "test", "integration", "jobs", "ganeti-client-flow.py");
   const { stdout } = await run("/usr/bin/python3", [script, clusterIp, String(port), admin.user, admin.password, "node3"], { timeout: 120_000 });
   const out = JSON.parse(stdout) as Record<string, unknown>;
@@ -90,6 +90,14 @@ test.serial("Ganeti's own Python client reads the cluster, runs jobs and waits f
   t.is(out["regular_status"], "success");
   t.is(out["role_regular"], "regular");
   t.true((out["jobs"] as number[]).includes(out["add_tags_job"] as number));
+  t.is(out["create_status"], "success");
+  t.like(out["instance_created"], { name: "ganeti1", pnode: "node3", status: "running", oper_state: true, oper_ram: 128, disk_template: "diskless" });
+  t.is(out["shutdown_status"], "success");
+  t.like(out["instance_stopped"], { status: "ADMIN_down", oper_state: false, admin_state: "down" });
+  t.is(out["startup_status"], "success");
+  t.like(out["instance_started"], { status: "running", admin_state: "up" });
+  t.is(out["remove_status"], "success");
+  t.deepEqual(out["instances_after_remove"], []);
 });
 
 test.serial("a read-only user reads but changes nothing", async (t) => {
