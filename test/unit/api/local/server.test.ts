@@ -68,7 +68,7 @@ test("answers 404 unknown_entity for a node the directory does not know, which t
 test("answers 404 for a path it does not serve", async (t) => {
   const api = await startTestServer();
   t.teardown(api.close);
-  for (const path of ["/", "/v1/instances", "/v1/nodes/node1/extra", "/v2/nodes", "/v1/nodes/node1/modify", "/v1/cluster/modify"]) {
+  for (const path of ["/", "/v1/networks", "/v1/instances/web1/extra", "/v1/nodes/node1/extra", "/v2/nodes", "/v1/nodes/node1/modify", "/v1/cluster/modify"]) {
     const raw = await rawRequest(api.socketPath, "GET", path);
     t.is(raw.status, 404, path);
     t.like(raw.body, { error: { code: "unknown_entity" } }, path);
