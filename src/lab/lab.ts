@@ -1,4 +1,4 @@
-import { access, link, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { access, link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { processExec, type Exec } from "../host/exec.js";
 import { AlkorError } from "../model/errors.js";
@@ -10,6 +10,7 @@ import { createSegment, hostLabInterfaces, namespaceExists, pidsInNamespace } fr
 import { commandLineOf, isAlive, killQuietly, labProcesses, spawnInNamespace } from "./processes.js";
 import { imageFiles, qemuArgv, shellCommand, type ImageFiles } from "./qemu-command.js";
 import { readLabState, writeLabState, type LabState } from "./state.js";
+import { pathExists } from "../host/path-exists.js";
 
 export type Log = (line: string) => void;
 
@@ -31,7 +32,7 @@ export async function startLab(settings: LabSettings, log: Log, exec: Exec = pro
     throw new AlkorError("wrong_state", `A lab is already running (namespace ${LAB_NAMESPACE}, state in ${settings.labDir}); run make lab-stop first.`);
   }
   const imageDir = resolve(settings.imageDir);
-  const built = imageFiles(imageDir, (await exists(join(imageDir, "vmlinux"))) ? "vmlinux" : "vmlinuz");
+  const built = imageFiles(imageDir, (await pathExists(join(imageDir, "vmlinux"))) ? "vmlinux" : "vmlinuz");
   for (const file of Object.values(built)) {
     try {
       await access(file);
@@ -243,7 +244,7 @@ export async function stopLab(labDir: string, log: Log, exec: Exec = processExec
     await exec.run(["ip", "netns", "delete", LAB_NAMESPACE]);
     log(`lab: deleted namespace ${LAB_NAMESPACE} (bridge ${LAB_BRIDGE} and taps with it)`);
   }
-  if (await exists(dir)) {
+  if (await pathExists(dir)) {
     await rm(dir, { recursive: true, force: true });
     log(`lab: removed ${dir}`);
   }
@@ -256,7 +257,7 @@ export async function labLeftovers(labDir: string, exec: Exec = processExec): Pr
   if (await namespaceExists(exec, LAB_NAMESPACE)) leftovers.push(`namespace ${LAB_NAMESPACE}`);
   for (const found of await labProcesses(dir)) leftovers.push(`process ${found.pid}: ${found.argv.slice(0, 3).join(" ")}`);
   for (const name of await hostLabInterfaces(exec)) leftovers.push(`interface ${name} in the host's namespace`);
-  if (await exists(dir)) leftovers.push(`directory ${dir}`);
+  if (await pathExists(dir)) leftovers.push(`directory ${dir}`);
   return leftovers;
 }
 
@@ -289,14 +290,6 @@ export async function labStatus(state: LabState, exec: Exec = processExec): Prom
   );
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

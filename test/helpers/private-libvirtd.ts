@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { processExec } from "../../src/host/exec.js";
 import { AlkorError } from "../../src/model/errors.js";
 import { waitFor } from "./wait.js";
+import { isAlive } from "../../src/lab/processes.js";
 
 /**
  * A libvirtd (and its virtlogd) of the test's own, for real qemu domains
@@ -274,7 +275,7 @@ async function endNamespace(namespace: string, commands?: RegExp): Promise<void>
 async function removeLeftoverInstances(): Promise<void> {
   for (const entry of await readdir(tmpdir())) {
     const owner = new RegExp(`^${dirPrefix}(\\d+)-`).exec(entry)?.[1];
-    if (owner === undefined || isRunning(Number(owner))) continue;
+    if (owner === undefined || isAlive(Number(owner))) continue;
     const root = join(tmpdir(), entry);
     for (const namespace of await recordedNamespaces(root)) await endNamespace(namespace, /^(libvirtd|virtlogd|qemu-system-.*)$/);
     await rm(root, { recursive: true, force: true });
@@ -293,15 +294,6 @@ async function recordedNamespaces(root: string): Promise<string[]> {
     if (namespace && namespace !== (await readlink("/proc/self/ns/mnt"))) namespaces.add(namespace);
   }
   return [...namespaces];
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 async function assertDirectory(path: string, hint: string): Promise<void> {

@@ -1,11 +1,13 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { AlkorError } from "../../src/model/errors.js";
 import { waitFor } from "./wait.js";
+import { isAlive } from "../../src/lab/processes.js";
+import { pathExists } from "../../src/host/path-exists.js";
 
 /**
  * The tiny guest of the integration tier: Debian's kernel and an initramfs of
@@ -76,7 +78,7 @@ export async function tinyGuest(cacheRoot = tinyGuestCacheRoot): Promise<TinyGue
     marker: `${markerPrefix} ${kernelRelease}`,
     built,
   });
-  if (await exists(join(dir, "manifest.json"))) return kit(false);
+  if (await pathExists(join(dir, "manifest.json"))) return kit(false);
 
   await mkdir(cacheRoot, { recursive: true });
   await removeAbandonedBuilds(cacheRoot);
@@ -106,7 +108,7 @@ export async function tinyGuest(cacheRoot = tinyGuestCacheRoot): Promise<TinyGue
       await rename(work, dir);
     } catch (error) {
       // Another test process built the same kit first: use that one.
-      if (!(await exists(join(dir, "manifest.json")))) throw error;
+      if (!(await pathExists(join(dir, "manifest.json")))) throw error;
     }
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -274,27 +276,10 @@ function newcArchive(entries: CpioEntry[]): Buffer {
 async function removeAbandonedBuilds(cacheRoot: string): Promise<void> {
   for (const entry of await readdir(cacheRoot)) {
     const pid = /^\.build-(\d+)-/.exec(entry)?.[1];
-    if (pid !== undefined && !isRunning(Number(pid))) await rm(join(cacheRoot, entry), { recursive: true, force: true });
+    if (pid !== undefined && !isAlive(Number(pid))) await rm(join(cacheRoot, entry), { recursive: true, force: true });
   }
 }
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
   return new Promise((resolve, reject) => {

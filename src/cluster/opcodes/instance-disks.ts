@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { AlkorError } from "../../model/errors.js";
-import { disksOf, nodeNameOf } from "../instances/run-spec.js";
+import { disksOf } from "../instances/run-spec.js";
 import { InstanceNameSchema } from "../state/instance-schema.js";
 import type { OpcodeDefinition } from "./definition.js";
-import { findInstance, instanceLocks, requireStopped } from "./instance-target.js";
+import { findInstance, instanceAndPrimary, instanceLocks, requireStopped } from "./instance-target.js";
 
 const ActivateParams = z.object({ instance_name: InstanceNameSchema, ignore_size: z.boolean().default(false), wait_for_sync: z.boolean().optional() }).strict();
 type ActivateParams = z.infer<typeof ActivateParams>;
@@ -19,9 +19,7 @@ export const instanceActivateDisks: OpcodeDefinition<ActivateParams> = {
     if (instance.disks.length === 0) throw new AlkorError("wrong_input", `Instance ${instance.name} has no disks.`);
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
     const { paths } = await context.services.nodeRpc(primary, "instance.disks.activate", disksOf(instance, state), 120_000);
     if (!instance.disksActive) await context.propose({ kind: "instance.modify", uuid: instance.uuid, changes: { disksActive: true }, at: context.clock.now() });
     return { result: paths.map((path, index) => [primary, `disk/${index}`, path]), effects: [] };
@@ -42,9 +40,7 @@ export const instanceDeactivateDisks: OpcodeDefinition<DeactivateParams> = {
     if (!params.force) requireStopped(instance, "deactivating its disks");
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
     await context.services.nodeRpc(primary, "instance.disks.deactivate", disksOf(instance, state), 120_000);
     if (instance.disksActive) await context.propose({ kind: "instance.modify", uuid: instance.uuid, changes: { disksActive: false }, at: context.clock.now() });
     return { result: null, effects: [] };
@@ -75,9 +71,7 @@ export const instanceRecreateDisks: OpcodeDefinition<RecreateParams> = {
     }
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
     const wanted = indicesOf(params);
     const all = disksOf(instance, state);
     const chosen = { ...all, disks: all.disks.filter((disk) => wanted.length === 0 || wanted.includes(disk.index)) };
@@ -129,9 +123,7 @@ export const instanceGrowDisk: OpcodeDefinition<GrowParams> = {
     if (newSize <= disk.sizeMiB) throw new AlkorError("wrong_input", `Disk ${params.disk} of ${instance.name} is ${disk.sizeMiB} MiB; a disk can only grow, not become ${newSize} MiB.`);
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
     const disk = instance.disks[params.disk]!;
     const newSizeMiB = params.absolute ? params.amount : disk.sizeMiB + params.amount;
     const all = disksOf(instance, state);

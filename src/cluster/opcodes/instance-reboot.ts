@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { AlkorError } from "../../model/errors.js";
-import { nodeNameOf, runSpecOf } from "../instances/run-spec.js";
+import { runSpecOf } from "../instances/run-spec.js";
 import { filledBeParams, InstanceNameSchema } from "../state/instance-schema.js";
 import type { OpcodeDefinition } from "./definition.js";
 import { startOnPrimary } from "./instance-create.js";
-import { findInstance, instanceLocks, requireOnline } from "./instance-target.js";
+import { findInstance, instanceAndPrimary, instanceLocks, requireOnline } from "./instance-target.js";
 
 const Params = z
   .object({
@@ -27,9 +27,7 @@ export const instanceReboot: OpcodeDefinition<Params> = {
     requireOnline(findInstance(context.state(), params.instance_name));
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
     const report = await context.services.nodeRpc(primary, "instance.report", { storage: { fileStorageDir: state.instanceDefaults.fileStorageDir, volumeGroup: state.instanceDefaults.volumeGroup } });
     const domain = report.domains.find((candidate) => candidate.name === instance.name);
     if (domain?.state !== "running") {

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { asAlkorError } from "../../model/errors.js";
-import { disksOf, nodeNameOf } from "../instances/run-spec.js";
+import { disksOf } from "../instances/run-spec.js";
 import { InstanceNameSchema } from "../state/instance-schema.js";
 import type { OpcodeDefinition } from "./definition.js";
-import { findInstance, instanceLocks } from "./instance-target.js";
+import { findInstance, instanceAndPrimary, instanceLocks } from "./instance-target.js";
 
 const Params = z
   .object({
@@ -26,9 +26,7 @@ export const instanceRemove: OpcodeDefinition<Params> = {
     findInstance(context.state(), params.instance_name);
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
     const steps: Array<[string, () => Promise<unknown>]> = [
       [`Shutting down instance ${instance.name} on ${primary}`, () => context.services.nodeRpc(primary, "instance.stop", { name: instance.name, timeoutS: params.shutdown_timeout }, (params.shutdown_timeout + 30) * 1000)],
       [`Removing the domain of ${instance.name} on ${primary}`, () => context.services.nodeRpc(primary, "instance.undefine", { name: instance.name })],

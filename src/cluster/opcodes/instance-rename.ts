@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { AlkorError } from "../../model/errors.js";
-import { nodeNameOf, runSpecOf } from "../instances/run-spec.js";
+import { runSpecOf } from "../instances/run-spec.js";
 import { filledBeParams, InstanceNameSchema } from "../state/instance-schema.js";
 import type { OpcodeDefinition } from "./definition.js";
-import { findInstance, instanceLocks, requireStopped } from "./instance-target.js";
+import { findInstance, instanceAndPrimary, instanceLocks, requireStopped } from "./instance-target.js";
 
 const Params = z
   .object({
@@ -29,9 +29,7 @@ export const instanceRename: OpcodeDefinition<Params> = {
     if (Object.values(state.instances).some((other) => other.name === params.new_name)) throw new AlkorError("already_exists", `Instance ${params.new_name} already exists.`);
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { instance, primary } = instanceAndPrimary(context, params.instance_name);
     await context.log(`Renaming instance ${instance.name} to ${params.new_name}.`);
     await context.services.nodeRpc(primary, "instance.undefine", { name: instance.name });
     await context.propose({ kind: "instance.rename", uuid: instance.uuid, name: params.new_name, at: context.clock.now() });

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { AlkorError } from "../../model/errors.js";
-import { disksOf, nodeNameOf, runSpecOf } from "../instances/run-spec.js";
+import { disksOf, runSpecOf } from "../instances/run-spec.js";
 import { filledBeParams, InstanceNameSchema, type Instance, type InstanceChanges } from "../state/instance-schema.js";
 import type { ClusterState } from "../state/schema.js";
 import type { OpcodeContext, OpcodeDefinition } from "./definition.js";
 import { newNic } from "./instance-create.js";
 import { BeParamsInputSchema, beOverrides, checkMemoryRange, DiskInputSchema, HvParamsInputSchema, NicInputSchema } from "./instance-params.js";
-import { findInstance, instanceLocks } from "./instance-target.js";
+import { findInstance, instanceAndPrimary, instanceLocks } from "./instance-target.js";
 
 /**
  * Ganeti's modification lists: [op, index, params] or the older [op-or-index,
@@ -79,9 +79,7 @@ export const instanceSetParams: OpcodeDefinition<Params> = {
     }
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
     const changes = configChanges(params, instance, state, context);
     const added = newDisks(params, instance, context);
     if (added.length > 0) {

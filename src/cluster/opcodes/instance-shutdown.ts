@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { nodeNameOf } from "../instances/run-spec.js";
 import { InstanceNameSchema } from "../state/instance-schema.js";
 import type { OpcodeDefinition } from "./definition.js";
-import { findInstance, instanceLocks } from "./instance-target.js";
+import { findInstance, instanceAndPrimary, instanceLocks } from "./instance-target.js";
 
 const Params = z
   .object({
@@ -26,9 +25,7 @@ export const instanceShutdown: OpcodeDefinition<Params> = {
     findInstance(context.state(), params.instance_name);
   },
   async run(params, context) {
-    const state = context.state();
-    const instance = findInstance(state, params.instance_name);
-    const primary = nodeNameOf(state, instance.primaryNode);
+    const { instance, primary } = instanceAndPrimary(context, params.instance_name);
     await context.log(`Shutting down instance ${instance.name} on ${primary} (destroyed after ${params.timeout} s if it does not stop).`);
     const { forced } = await context.services.nodeRpc(primary, "instance.stop", { name: instance.name, timeoutS: params.timeout }, (params.timeout + 30) * 1000);
     if (forced) await context.log(`Instance ${instance.name} did not shut down within ${params.timeout} s; it was destroyed.`);

@@ -1,7 +1,8 @@
 import { AlkorError } from "../../model/errors.js";
+import { nodeNameOf } from "../instances/run-spec.js";
 import type { Instance } from "../state/instance-schema.js";
 import type { ClusterState } from "../state/schema.js";
-import type { LockRequest } from "./definition.js";
+import type { LockRequest, OpcodeContext } from "./definition.js";
 
 /** The instance of that name, or unknown_entity naming it (Ganeti: "Instance 'x' not known"). */
 export function findInstance(state: ClusterState, name: string): Instance {
@@ -24,4 +25,11 @@ export function requireStopped(instance: Instance, what: string): void {
 
 export function requireOnline(instance: Instance): void {
   if (instance.adminState === "offline") throw new AlkorError("wrong_state", `Instance ${instance.name} is offline; bring it online first (alkor-instance modify --online ${instance.name}).`);
+}
+
+/** What an instance opcode's steps start from: the state as applied, the instance, and its primary node's name. */
+export function instanceAndPrimary(context: OpcodeContext, name: string): { state: ClusterState; instance: Instance; primary: string } {
+  const state = context.state();
+  const instance = findInstance(state, name);
+  return { state, instance, primary: nodeNameOf(state, instance.primaryNode) };
 }

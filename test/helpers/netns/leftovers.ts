@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { ownerOf } from "./names.js";
 import { deleteNamespace, listNamespaces } from "./namespaces.js";
+import { isAlive } from "../../../src/lab/processes.js";
 
 /**
  * Deletes the namespaces (and with them their veths, bridge, nft tables and
@@ -11,19 +12,10 @@ import { deleteNamespace, listNamespaces } from "./namespaces.js";
 export async function removeLeftoverNamespaces(): Promise<string[]> {
   const leftovers = (await listNamespaces()).filter((namespace) => {
     const owner = ownerOf(namespace);
-    return owner !== undefined && !isRunning(owner);
+    return owner !== undefined && !isAlive(owner);
   });
   for (const namespace of leftovers) await deleteNamespace(namespace);
   return leftovers;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 // node dist/test/helpers/netns/leftovers.js: the same cleanup by hand.

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
@@ -8,6 +8,7 @@ import { LibvirtHypervisor } from "../../../src/host/hypervisor/libvirt.js";
 import { PrivateLibvirtd } from "../../helpers/private-libvirtd.js";
 import { tinyGuest, TinyGuestConsole, type TinyGuest } from "../../helpers/tiny-guest.js";
 import { waitFor } from "../../helpers/wait.js";
+import { pathExists } from "../../../src/host/path-exists.js";
 
 /**
  * The hypervisor port against a real libvirtd and a real qemu: TCG (this
@@ -27,7 +28,7 @@ let consoleDir: string;
 let hostPathsBefore: boolean[];
 
 test.before(async (t) => {
-  hostPathsBefore = await Promise.all(hostLibvirtPaths.map(exists));
+  hostPathsBefore = await Promise.all(hostLibvirtPaths.map(pathExists));
   let started = performance.now();
   kit = await tinyGuest();
   t.log(`tiny guest kit ${kit.built ? "built" : "from the cache"} in ${seconds(started)} s (kernel ${kit.kernelRelease})`);
@@ -118,13 +119,10 @@ test.serial("stopping the private libvirtd leaves no process, socket or file beh
 
   await libvirtd.stop();
   t.deepEqual(await PrivateLibvirtd.processesIn(namespace), []);
-  t.false(await exists(libvirtd.root), "the temp dir with the sockets, state and logs is gone");
-  t.deepEqual(await Promise.all(hostLibvirtPaths.map(exists)), hostPathsBefore, `${hostLibvirtPaths.join(", ")} are as they were`);
+  t.false(await pathExists(libvirtd.root), "the temp dir with the sockets, state and logs is gone");
+  t.deepEqual(await Promise.all(hostLibvirtPaths.map(pathExists)), hostPathsBefore, `${hostLibvirtPaths.join(", ")} are as they were`);
 });
 
-async function exists(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => null)) !== null;
-}
 
 function seconds(since: number): string {
   return ((performance.now() - since) / 1000).toFixed(2);
