@@ -1,6 +1,6 @@
 import type { ClusterControl } from "../api/local/cluster-control.js";
-import type { ClusterStatusBody } from "../api/local/contract.js";
-import type { ClusterCommands } from "./cluster-commands.js";
+import type { ClusterInfoBody, ClusterStatusBody } from "../api/local/contract.js";
+import type { ClusterCommands, ClusterInfo } from "./cluster-commands.js";
 import type { ClusterService } from "./cluster-service.js";
 import { tagTarget } from "./opcodes/tag-target.js";
 
@@ -36,20 +36,25 @@ export class LocalClusterControl implements ClusterControl {
     };
   }
 
-  info() {
-    return this.commands.info();
+  async info(): Promise<ClusterInfoBody> {
+    return this.withDefaults(await this.commands.info());
   }
 
   async master() {
     return { master: await this.commands.masterName() };
   }
 
-  init(request: Parameters<ClusterControl["init"]>[0]) {
-    return this.commands.init(request);
+  async init(request: Parameters<ClusterControl["init"]>[0]): Promise<ClusterInfoBody> {
+    return this.withDefaults(await this.commands.init(request));
   }
 
   async failover() {
     return { master: await this.commands.failover() };
+  }
+
+  /** The instance defaults, from the state the command's linearizable read has just brought up to date. */
+  private withDefaults(info: ClusterInfo): ClusterInfoBody {
+    return { ...info, instanceDefaults: this.service.state.instanceDefaults };
   }
 
   async tags(kind: "cluster" | "node" | "instance", name?: string): Promise<string[]> {

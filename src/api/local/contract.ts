@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { InstanceViewSchema } from "../../model/instance.js";
 import { OsDefinitionViewSchema } from "../../node/instance-rpc-methods.js";
+import { InstanceDefaultsSchema } from "../../cluster/state/instance-schema.js";
 import { JobPrioritySchema, JobSchema, JobStatusSchema, MAX_OPS_PER_JOB, OpcodeInputSchema, type JobStatus } from "../../cluster/jobs/model.js";
 import type { QueueInfo, WatcherInfo } from "../../cluster/jobs/queue-api.js";
 import { HTTP_STATUS_BY_CODE, type ErrorCode } from "../../model/errors.js";
@@ -56,6 +57,8 @@ export const ClusterInfoBodySchema = z.object({
   candidates: z.array(z.string()),
   term: z.number().int(),
   commitIndex: z.number().int(),
+  /** What instances run with where they set nothing of their own (alkor-cluster modify -B/-H/-N/...). */
+  instanceDefaults: InstanceDefaultsSchema,
 });
 export type ClusterInfoBody = z.infer<typeof ClusterInfoBodySchema>;
 

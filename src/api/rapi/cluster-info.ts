@@ -5,13 +5,18 @@ import { epochSeconds } from "./ganeti-time.js";
 /** What /version answers: the RAPI's major version, which Ganeti's client puts in every path. */
 export const RAPI_VERSION = 2;
 
+/** alkor's only hypervisor, under which Ganeti keys hypervisor parameters. */
+const hypervisor = "kvm";
+
 /**
- * /2/info as Ganeti's (samples/GET_2_info.json), with what alkor has. Keys
- * for things alkor does not have (hypervisor, disk and OS parameters,
- * instance policies) are left out rather than filled with invented values.
+ * /2/info as Ganeti's (samples/GET_2_info.json), with what alkor has: the
+ * instance defaults in Ganeti's groups (hvparams by hypervisor, beparams and
+ * nicparams under "default"), each with the keys alkor's kvm knows. Keys for
+ * things alkor does not have (disk and OS parameters, instance policies) are
+ * left out rather than filled with invented values.
  */
 export function clusterInfo(state: ClusterState, masterName: string, softwareVersion: string): Record<string, unknown> {
-  const cluster = state.cluster;
+  const { cluster, instanceDefaults: defaults } = state;
   if (cluster === null) throw new AlkorError("wrong_state", "This node is not part of a cluster yet.");
   const [address, prefix] = cluster.clusterIp.split("/");
   const version = ganetiVersionNumber(softwareVersion);
@@ -25,6 +30,16 @@ export function clusterInfo(state: ClusterState, masterName: string, softwareVer
     candidate_pool_size: cluster.candidatePoolSize,
     ...(cluster.masterNetdev === null ? {} : { master_netdev: cluster.masterNetdev }),
     ...(prefix === undefined ? {} : { master_netmask: Number(prefix) }),
+    default_hypervisor: hypervisor,
+    enabled_hypervisors: [hypervisor],
+    hvparams: { [hypervisor]: { ...defaults.hvparams } },
+    beparams: { default: { ...defaults.beparams } },
+    nicparams: { default: { ...defaults.nicparams } },
+    mac_prefix: defaults.macPrefix,
+    // Ganeti answers both names for the volume group.
+    volume_group_name: defaults.volumeGroup,
+    vg_name: defaults.volumeGroup,
+    file_storage_dir: defaults.fileStorageDir,
     primary_ip_version: address?.includes(":") ? 6 : 4,
     ctime: epochSeconds(cluster.createdAt),
     uuid: cluster.uuid,

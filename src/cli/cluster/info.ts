@@ -3,6 +3,7 @@ import { CLUSTER_PATH, ClusterInfoBodySchema, type ClusterInfoBody } from "../..
 import { addEndpointOption, addJsonOption, endpointOf, printJson, printLines, type EndpointOptions } from "../common.js";
 import { getJson } from "../endpoint.js";
 import { renderInfoEntries } from "../info-block.js";
+import { HYPERVISOR } from "../instance/params.js";
 
 /** Without a configured device the agent puts the cluster IP on the management address's device. */
 export function masterNetdevText(masterNetdev: string | null): string {
@@ -14,8 +15,14 @@ export function isoTime(epochMs: number): string {
   return new Date(epochMs).toISOString().replace(/\.\d+Z$/, "Z");
 }
 
+/** A parameter group with its keys sorted, as Ganeti's PrintGenericInfo prints dictionaries. */
+function sorted(group: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(group).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** The cluster as `gnt-cluster info` shows it: top-level lines, then grouped parameters. */
 export function formatClusterInfo(info: ClusterInfoBody): string[] {
+  const defaults = info.instanceDefaults;
   return renderInfoEntries(
     {
       "Cluster name": info.name,
@@ -29,7 +36,14 @@ export function formatClusterInfo(info: ClusterInfoBody): string[] {
         "cluster IP": info.clusterIp,
         "master netdev": masterNetdevText(info.masterNetdev),
         "candidate pool size": info.candidatePoolSize,
+        "mac prefix": defaults.macPrefix,
+        "lvm volume group": defaults.volumeGroup,
+        "file storage path": defaults.fileStorageDir,
       },
+      // Ganeti's sections and their groups: by hypervisor, and "default" for backend and NIC parameters.
+      "Hypervisor parameters": { [HYPERVISOR]: sorted(defaults.hvparams) },
+      "Default instance parameters": { default: sorted(defaults.beparams) },
+      "Default nic parameters": { default: sorted(defaults.nicparams) },
       Raft: { term: info.term, "commit index": info.commitIndex },
     },
     "",

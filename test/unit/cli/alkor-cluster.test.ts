@@ -91,6 +91,29 @@ test("info shows the cluster as gnt-cluster info does", async (t) => {
       "  cluster IP: 192.0.2.100/24",
       "  master netdev: eth0",
       "  candidate pool size: 5",
+      "  mac prefix: aa:00:00",
+      "  lvm volume group: alkor",
+      "  file storage path: /srv/alkor/file-storage",
+      "Hypervisor parameters:",
+      "  kvm:",
+      "    boot_order: disk",
+      '    initrd_path: ""',
+      "    kernel_args: ro",
+      '    kernel_path: ""',
+      "    root_path: /dev/vda1",
+      "    serial_console: true",
+      '    vnc_bind_address: ""',
+      "Default instance parameters:",
+      "  default:",
+      "    always_failover: false",
+      "    auto_balance: true",
+      "    maxmem: 128",
+      "    minmem: 128",
+      "    vcpus: 1",
+      "Default nic parameters:",
+      "  default:",
+      "    link: br0",
+      "    mode: bridged",
       "Raft:",
       "  term: 4",
       "  commit index: 57",
@@ -157,7 +180,7 @@ test("modify fails with exit status 2, submitting nothing, without a change or w
   const jobs = new FakeJobQueue();
   const endpoint = await startClusterApi(t, new FakeClusterControl(), jobs);
   const cases: Array<[string[], string]> = [
-    [["modify"], "error: Nothing to change: give --candidate-pool-size or --job-archive-age.\n"],
+    [["modify"], "error: Nothing to change: give --candidate-pool-size, --job-archive-age, -B, -H, -N, --file-storage-dir, --vg-name or --mac-prefix.\n"],
     [["modify", "--candidate-pool-size", "2.5"], "error: option '--candidate-pool-size <n>' argument '2.5' is invalid. Expected an integer.\n"],
   ];
   for (const [args, stderr] of cases) {

@@ -1,6 +1,7 @@
 import type { ExecutionContext } from "ava";
 import type { ClusterControl } from "../../../src/api/local/cluster-control.js";
 import type { ClusterInfoBody, ClusterStatusBody, TagKind } from "../../../src/api/local/contract.js";
+import { defaultInstanceDefaults } from "../../../src/cluster/state/instance-schema.js";
 import type { JobQueueApi } from "../../../src/cluster/jobs/queue-api.js";
 import { AlkorError } from "../../../src/model/errors.js";
 import { FakeNodeDirectory, SAMPLE_NODES, startTestServer } from "../api/local/fake-node-directory.js";
@@ -18,6 +19,7 @@ export const SAMPLE_CLUSTER_INFO: ClusterInfoBody = {
   candidates: ["node1", "node2"],
   term: 4,
   commitIndex: 57,
+  instanceDefaults: defaultInstanceDefaults,
 };
 
 /** node2 as a follower of node1. */

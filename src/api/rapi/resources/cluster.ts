@@ -1,12 +1,12 @@
 import { clusterInfo, RAPI_VERSION } from "../cluster-info.js";
-import { INSTANCE_CREATE_REQV1 } from "../instance-opcodes.js";
+import { fillOpcode, INSTANCE_CREATE_REQV1 } from "../instance-opcodes.js";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "../metrics.js";
 import type { Route } from "../router.js";
-import type { ResourceContext } from "./context.js";
+import { submitJob, type ResourceContext } from "./context.js";
 import { readNodeRows } from "./nodes.js";
 import { tagMethods } from "./tags.js";
 
-/** /version, /2/info, /2/features, the cluster's tags (rlib2's R_version, R_2_info, R_2_features, R_2_tags) and /metrics. */
+/** /version, /2/info, /2/modify, /2/features, the cluster's tags (rlib2's R_version, R_2_info, R_2_cluster_modify, R_2_features, R_2_tags) and /metrics. */
 export function clusterRoutes(context: ResourceContext): Route[] {
   const { backend } = context;
   return [
@@ -22,6 +22,11 @@ export function clusterRoutes(context: ResourceContext): Route[] {
           },
         },
       },
+    },
+    {
+      // rlib2's R_2_cluster_modify: the body is OP_CLUSTER_SET_PARAMS's parameters, checked when the job is submitted.
+      path: "/2/modify",
+      methods: { PUT: { access: "write", body: "json", handle: (request) => submitJob(context, request, fillOpcode("OP_CLUSTER_SET_PARAMS", request.body, {})) } },
     },
     // Ganeti's features are request formats; alkor takes version 1 instance creation requests, not yet those of reinstallation and node migration and evacuation.
     { path: "/2/features", methods: { GET: { access: "read", handle: async () => ({ json: [INSTANCE_CREATE_REQV1] }) } } },
