@@ -363,6 +363,9 @@ export class Agent implements Service {
     services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, cluster: control, jobs, instances, log }));
     services.push(rapi);
     services.push({ name: "rpc", start: async () => {}, stop: async () => rpc.close() });
+    const hypervisor = world.instances?.hypervisor;
+    // Stopped after the RPC, so no call of the master's is still on the connection.
+    if (hypervisor) services.splice(services.length - 1, 0, { name: "hypervisor", start: async () => {}, stop: () => hypervisor.close() });
     if (world.readiness) services.push(world.readiness);
     return services;
   }

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   say("Instances (each node drives libvirt's in-memory test driver, so nothing really boots; file disks are real files in the node's directory):");
   say("  alkor-os list");
   say("  alkor-instance add -o alkor-image+blank -t file -s 1G -B memory=512 web1     # the allocator picks the node");
-  say("  alkor-instance add -n node2 -o alkor-image+blank -t diskless --no-start db1");
+  say("  alkor-instance add -n node2 -o alkor-image+blank -t diskless -B maxmem=512,minmem=128 --no-start db1");
   say("  alkor-instance list");
   say("  alkor-instance info web1");
   say("  alkor-instance startup db1 && alkor-instance shutdown web1");

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
+import { runAlkor } from "../helpers/alkor-command.js";
 import { waitFor } from "../helpers/wait.js";
 
 const demoMain = join(process.cwd(), "dist", "src", "demo", "main.js");
@@ -17,6 +18,16 @@ async function processesMentioning(text: string): Promise<number[]> {
     if (cmdline.includes(text)) pids.push(Number(entry));
   }
   return pids;
+}
+
+/** The instance commands the demo suggests, as argument lists (its trailing comments dropped; `a && b` and `a; b` split). */
+function suggestedInstanceCommands(output: string): string[][] {
+  return output
+    .split("\n")
+    .filter((line) => /^ {2}alkor-(instance|os) /.test(line))
+    .flatMap((line) => line.replace(/#.*$/, "").split(/&&|;/))
+    .map((command) => command.trim().split(/\s+/))
+    .filter((words) => words.length > 1);
 }
 
 test("make demo's program starts three agents that see each other, prints endpoints, and Ctrl-C leaves nothing behind", async (t) => {
@@ -36,6 +47,15 @@ test("make demo's program starts three agents that see each other, prints endpoi
   t.is(exports.length, 3);
   t.regex(output, /All 3 agents see each other/);
   t.is((await processesMentioning(demoDir)).length, 3, "three agents run");
+
+  // The instance commands it suggests work as printed: create, list, start, stop, change and remove.
+  const socket = exports[0]!.trim().split(/\s+/)[1]!.replace(/^ALKOR_ENDPOINT=unix:/, "");
+  const commands = suggestedInstanceCommands(output);
+  t.true(commands.some((words) => words[1] === "add") && commands.some((words) => words[1] === "remove"), output);
+  for (const [command, ...args] of commands) {
+    const result = await runAlkor(socket, command!, args);
+    t.is(result.code, 0, `${command} ${args.join(" ")}: ${result.stderr}`);
+  }
 
   const exited = new Promise<number | null>((resolve) => demo.once("exit", (code) => resolve(code)));
   demo.kill("SIGINT");

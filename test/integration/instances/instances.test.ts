@@ -159,8 +159,9 @@ test.serial("instances carry tags", async (t) => {
   t.deepEqual((await instance("web9")).tags, ["role:web"]);
 });
 
-test.serial("without -n the allocator chooses the node and says why in the job log", async (t) => {
-  const added = await succeeds("node2", "alkor-instance", "add", "-o", "alkor-image+blank", "-t", "diskless", "--no-start", "db1");
+test.serial("without -n the allocator (-I hail) chooses the node and says why in the job log", async (t) => {
+  const added = await succeeds("node2", "alkor-instance", "add", "-I", "hail", "--no-install", "-o", "alkor-image+blank", "-t", "diskless", "--no-start", "db1");
+  t.notRegex(added.stdout + added.stderr, /Installing/, "--no-install runs no OS script");
   t.regex(added.stdout + added.stderr, /Allocator: Selected node\d/);
   const view = await instance("db1");
   t.is(view.status, "ADMIN_down");
@@ -210,6 +211,8 @@ test.serial("batch-create makes every instance of a spec file", async (t) => {
   await succeeds("node1", "alkor-instance", "batch-create", spec);
   t.is((await instance("batch1")).status, "ADMIN_down");
   t.is((await instance("batch2")).status, "running");
+  const running = await succeeds("node2", "alkor-instance", "list", "--no-headers", "-o", "name", "-F", 'status == "running" and name =~ m/^batch/');
+  t.deepEqual(running.stdout.trim().split("\n"), ["batch2"]);
 });
 
 test.serial("cluster verify reports an instance that should run but does not", async (t) => {
