@@ -36,7 +36,7 @@ import { nodeRpcMethods } from "../node/rpc-methods.js";
 import { instanceRpcMethods } from "../node/instance-rpc-methods.js";
 import { consoleSocketPath, InstanceHost, type InstanceHostOptions } from "../node/instance-host.js";
 import { ClusterInstanceDirectory } from "../cluster/instances/cluster-instance-directory.js";
-import { AlkorError } from "../model/errors.js";
+import { AlkorError, asAlkorError } from "../model/errors.js";
 import { StatsSampler } from "../node/stats-sampler.js";
 import { WatchdogFeeder } from "../node/watchdog-feeder.js";
 import { EmbeddedBroker } from "../transport/broker.js";
@@ -83,6 +83,7 @@ export interface AgentWorld {
 }
 
 const statsIntervalMs = 5000;
+const instanceRpcTimeoutMs = 60_000;
 
 const agentRpcMethods = { ...nodeRpcMethods, ...clusterRpcMethods, ...instanceRpcMethods };
 type AgentRpcMethods = typeof agentRpcMethods;
@@ -241,7 +242,8 @@ export class Agent implements Service {
       discovered: () => peersOf(table),
       liveness: (uuid) => livenessOf(table, uuid),
       recordTestExecution: (line) => localDurableFiles.appendDurably(join(config.stateDir, "test-opcode-executions.log"), `${line}\n`),
-      nodeRpc: (node, method, params, timeoutMs) => rpc.call(node, method, params as never, timeoutMs) as never,
+      // A node's hypervisor may take seconds (libvirt's own calls time out after 30 s): more than the RPC default.
+      nodeRpc: (node, method, params, timeoutMs = instanceRpcTimeoutMs) => rpc.call(node, method, params as never, timeoutMs) as never,
       random,
     };
     runner = new JobRunner({
@@ -365,7 +367,14 @@ export class Agent implements Service {
     services.push({ name: "rpc", start: async () => {}, stop: async () => rpc.close() });
     const hypervisor = world.instances?.hypervisor;
     // Stopped after the RPC, so no call of the master's is still on the connection.
-    if (hypervisor) services.splice(services.length - 1, 0, { name: "hypervisor", start: async () => {}, stop: () => hypervisor.close() });
+    if (hypervisor) {
+      services.splice(services.length - 1, 0, {
+        name: "hypervisor",
+        // Connects in the background: a socket-activated libvirtd starts and probes qemu on its first connection (10 s and more under TCG).
+        start: async () => void hypervisor.nodeInfo().catch((error: unknown) => log.warn({ err: error }, `libvirt does not answer yet: ${asAlkorError(error).message}`)),
+        stop: () => hypervisor.close(),
+      });
+    }
     if (world.readiness) services.push(world.readiness);
     return services;
   }

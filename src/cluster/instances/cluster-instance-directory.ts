@@ -10,6 +10,9 @@ import type { ClusterState } from "../state/schema.js";
 import { instanceView, type ReportsByNode } from "./instance-view.js";
 import { nodeReports } from "./node-reports.js";
 
+/** A listing shows a node that is slow to answer as unreachable rather than waiting for it. */
+const listReportTimeoutMs = 5000;
+
 export interface ClusterInstanceDirectoryOptions {
   /** The configuration after a linearizable read. */
   read(): Promise<ClusterState>;
@@ -57,7 +60,7 @@ export class ClusterInstanceDirectory implements InstanceDirectory {
     return Promise.all(
       nodes.map(async (node) => {
         try {
-          const { definitions } = await this.options.nodeRpc(node.name, "os.list", {});
+          const { definitions } = await this.options.nodeRpc(node.name, "os.list", {}, listReportTimeoutMs);
           return { node: node.name, definitions: definitions as OsDefinitionView[], error: null };
         } catch (error) {
           return { node: node.name, definitions: null, error: asAlkorError(error).message };
@@ -68,7 +71,7 @@ export class ClusterInstanceDirectory implements InstanceDirectory {
 
   private async reportsFor(state: ClusterState, nodeUuids: ReadonlySet<string>): Promise<ReportsByNode> {
     const nodes = [...nodeUuids].map((uuid) => state.nodes[uuid]).filter((node) => node !== undefined && !node.offline);
-    const results = await nodeReports(state, nodes, this.options.nodeRpc);
+    const results = await nodeReports(state, nodes, this.options.nodeRpc, listReportTimeoutMs);
     return new Map(results.map((result) => [result.node.uuid, "report" in result ? result.report : { error: result.error }]));
   }
 }

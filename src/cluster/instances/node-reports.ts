@@ -5,15 +5,20 @@ import type { ClusterNode, ClusterState } from "../state/schema.js";
 
 export type NodeReportResult = { node: ClusterNode; report: NodeInstanceReport } | { node: ClusterNode; error: string };
 
-const reportTimeoutMs = 5000;
+/** Long enough for a node whose libvirtd starts on this first connection and probes qemu (10-12 s under TCG in the lab). */
+export const nodeReportTimeoutMs = 30_000;
 
-/** Asks every given node for its instance report at once; a node that does not answer gets its error, not a failure of the whole. */
-export async function nodeReports(state: ClusterState, nodes: readonly ClusterNode[], call: NodeRpcCall): Promise<NodeReportResult[]> {
+/**
+ * Asks every given node for its instance report at once; a node that does not
+ * answer gets its error, not a failure of the whole. Listings wait less than
+ * opcodes (timeoutMs), so one slow node does not hold up every list.
+ */
+export async function nodeReports(state: ClusterState, nodes: readonly ClusterNode[], call: NodeRpcCall, timeoutMs = nodeReportTimeoutMs): Promise<NodeReportResult[]> {
   const { fileStorageDir, volumeGroup } = state.instanceDefaults;
   return Promise.all(
     nodes.map(async (node) => {
       try {
-        return { node, report: await call(node.name, "instance.report", { storage: { fileStorageDir, volumeGroup } }, reportTimeoutMs) };
+        return { node, report: await call(node.name, "instance.report", { storage: { fileStorageDir, volumeGroup } }, timeoutMs) };
       } catch (error) {
         return { node, error: asAlkorError(error).message };
       }

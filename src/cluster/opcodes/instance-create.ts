@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AlkorError, asAlkorError } from "../../model/errors.js";
 import type { NodeInstanceReport } from "../../node/instance-rpc-methods.js";
 import { chooseNodes } from "../instances/placement.js";
+import { nodeReportTimeoutMs } from "../instances/node-reports.js";
 import { disksOf, runSpecOf } from "../instances/run-spec.js";
 import { DiskTemplateSchema, filledBeParams, InstanceNameSchema, type Instance } from "../state/instance-schema.js";
 import type { ClusterNode, ClusterState } from "../state/schema.js";
@@ -88,7 +89,7 @@ export const instanceCreate: OpcodeDefinition<Params> = {
         ? usableNode(state, params.pnode)
         : await chooseNodes(context, { name: instance.name, memoryMiB: be.maxmem, vcpus: be.vcpus, diskTemplate: instance.diskTemplate, diskMiB });
     instance.primaryNode = primary.uuid;
-    const report = await services.nodeRpc(primary.name, "instance.report", { storage: disksOf(instance, state).storage });
+    const report = await services.nodeRpc(primary.name, "instance.report", { storage: disksOf(instance, state).storage }, nodeReportTimeoutMs);
     checkFits(instance, be.maxmem, diskMiB, primary, report);
     await checkOsOnNode(context, primary.name, instance.os);
 
@@ -188,7 +189,7 @@ export async function startOnPrimary(context: OpcodeContext, name: string, prima
   const instance = Object.values(state.instances).find((candidate) => candidate.name === name);
   if (!instance) throw new AlkorError("unknown_entity", `Instance ${name} does not exist.`);
   const be = filledBeParams(instance, state.instanceDefaults);
-  const report = await context.services.nodeRpc(primary, "instance.report", { storage: disksOf(instance, state).storage });
+  const report = await context.services.nodeRpc(primary, "instance.report", { storage: disksOf(instance, state).storage }, nodeReportTimeoutMs);
   const running = report.domains.find((domain) => domain.name === name && domain.state === "running");
   if (running) {
     await context.log(`Instance ${name} is already running on ${primary}.`);

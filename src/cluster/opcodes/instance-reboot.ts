@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AlkorError } from "../../model/errors.js";
-import { runSpecOf } from "../instances/run-spec.js";
+import { nodeReportTimeoutMs } from "../instances/node-reports.js";
+import { disksOf, runSpecOf } from "../instances/run-spec.js";
 import { filledBeParams, InstanceNameSchema } from "../state/instance-schema.js";
 import type { OpcodeDefinition } from "./definition.js";
 import { startOnPrimary } from "./instance-create.js";
@@ -28,7 +29,7 @@ export const instanceReboot: OpcodeDefinition<Params> = {
   },
   async run(params, context) {
     const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
-    const report = await context.services.nodeRpc(primary, "instance.report", { storage: { fileStorageDir: state.instanceDefaults.fileStorageDir, volumeGroup: state.instanceDefaults.volumeGroup } });
+    const report = await context.services.nodeRpc(primary, "instance.report", { storage: disksOf(instance, state).storage }, nodeReportTimeoutMs);
     const domain = report.domains.find((candidate) => candidate.name === instance.name);
     if (domain?.state !== "running") {
       await context.log(`Instance ${instance.name} is not running; starting it.`);
