@@ -36,7 +36,7 @@ import { nodeRpcMethods } from "../node/rpc-methods.js";
 import { instanceRpcMethods } from "../node/instance-rpc-methods.js";
 import { consoleSocketPath, InstanceHost, type InstanceHostOptions } from "../node/instance-host.js";
 import { ClusterInstanceDirectory } from "../cluster/instances/cluster-instance-directory.js";
-import { AlkorError, asAlkorError } from "../model/errors.js";
+import { AlkorError } from "../model/errors.js";
 import { StatsSampler } from "../node/stats-sampler.js";
 import { WatchdogFeeder } from "../node/watchdog-feeder.js";
 import { EmbeddedBroker } from "../transport/broker.js";
@@ -368,12 +368,8 @@ export class Agent implements Service {
     const hypervisor = world.instances?.hypervisor;
     // Stopped after the RPC, so no call of the master's is still on the connection.
     if (hypervisor) {
-      services.splice(services.length - 1, 0, {
-        name: "hypervisor",
-        // Connects in the background: a socket-activated libvirtd starts and probes qemu on its first connection (10 s and more under TCG).
-        start: async () => void hypervisor.nodeInfo().catch((error: unknown) => log.warn({ err: error }, `libvirt does not answer yet: ${asAlkorError(error).message}`)),
-        stop: () => hypervisor.close(),
-      });
+      // The connection opens on first use: a socket-activated libvirtd then starts and probes qemu (10 s and more under TCG), which the instance RPCs' deadlines allow for.
+      services.splice(services.length - 1, 0, { name: "hypervisor", start: async () => {}, stop: () => hypervisor.close() });
     }
     if (world.readiness) services.push(world.readiness);
     return services;
