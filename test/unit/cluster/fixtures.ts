@@ -1,3 +1,4 @@
+import type { Instance } from "../../../src/cluster/state/instance-schema.js";
 import { emptyClusterState, type ClusterNode, type ClusterState } from "../../../src/cluster/state/schema.js";
 
 export const groupUuid = "99999999-0000-4000-8000-000000000000";
@@ -42,5 +43,31 @@ export function clusterState(nodes: ClusterNode[], candidatePoolSize = 5): Clust
     nodeGroups: { [groupUuid]: { uuid: groupUuid, name: "default" } },
     nodes: Object.fromEntries(nodes.map((node) => [node.uuid, node])),
     serial: 1,
+  };
+}
+
+export function instanceUuidOf(n: number): string {
+  return `11111111-0000-4000-8000-${String(n).padStart(12, "0")}`;
+}
+
+/** A new diskless instance inst<n> on node1, as instance.add takes it. */
+export function newInstance(n: number, overrides: Partial<Instance> = {}): Omit<Instance, "tags" | "serial" | "modifiedAt"> {
+  return {
+    uuid: instanceUuidOf(n),
+    name: `inst${n}`,
+    os: "alkor-image+blank",
+    osParams: {},
+    primaryNode: uuidOf(1),
+    secondaryNodes: [],
+    diskTemplate: "diskless",
+    disks: [],
+    nics: [],
+    beparams: {},
+    hvparams: {},
+    adminState: "down",
+    adminStateSource: "admin",
+    disksActive: false,
+    createdAt: 10,
+    ...overrides,
   };
 }

@@ -1,26 +1,16 @@
-import test, { type ExecutionContext } from "ava";
-import { keysOf, rapiRequest, READER, startTestRapi, type Answer, type TestRapi } from "./harness.js";
+import test from "ava";
+import { assertRapiError, rapiFor, rapiRequest, READER, type TestRapi } from "./harness.js";
 
 // The cluster's resources that change or show the instance defaults: PUT /2/modify (rlib2's R_2_cluster_modify) and /2/info.
 
-async function rapi(t: ExecutionContext): Promise<TestRapi> {
-  const server = await startTestRapi();
-  t.teardown(server.close);
-  return server;
-}
 
-function assertError(t: ExecutionContext, answer: Answer, status: number, message: RegExp): void {
-  t.is(answer.status, status, answer.text);
-  t.deepEqual(keysOf(answer.json), ["code", "explain", "message"]);
-  t.regex((answer.json as { message: string }).message, message);
-}
 
 function submitted(server: TestRapi): unknown[][] {
   return server.backend.writes.filter((write) => write.call === "submit").map((write) => write.args[0] as unknown[]);
 }
 
 test("PUT /2/modify submits OP_CLUSTER_SET_PARAMS with the body's parameters, in Ganeti's shapes, and answers the job id", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const body = {
     beparams: { default: { maxmem: 512 } },
     hvparams: { kvm: { serial_console: false } },
@@ -37,17 +27,17 @@ test("PUT /2/modify submits OP_CLUSTER_SET_PARAMS with the body's parameters, in
 });
 
 test("PUT /2/modify refuses bad parameters with 400 naming them, and readers with 403", async (t) => {
-  const server = await rapi(t);
-  assertError(t, await rapiRequest(server, "PUT", "/2/modify", { json: { beparams: { vcpus: 0 } } }), 400, /parameter beparams\.vcpus/);
-  assertError(t, await rapiRequest(server, "PUT", "/2/modify", { json: { hvparams: { "xen-pvm": {} } } }), 400, /parameter hvparams\.xen-pvm: hypervisor parameters go under "kvm"/);
-  assertError(t, await rapiRequest(server, "PUT", "/2/modify", { json: { enabled_hypervisors: ["kvm"] } }), 400, /unknown parameter\(s\) "enabled_hypervisors"/);
-  assertError(t, await rapiRequest(server, "PUT", "/2/modify", { json: ["not", "an", "object"] }), 400, /a JSON object is expected/);
-  assertError(t, await rapiRequest(server, "PUT", "/2/modify", { json: { vg_name: "xenvg" }, auth: READER }), 403, /may only read/);
+  const server = await rapiFor(t);
+  assertRapiError(t, await rapiRequest(server, "PUT", "/2/modify", { json: { beparams: { vcpus: 0 } } }), 400, /parameter beparams\.vcpus/);
+  assertRapiError(t, await rapiRequest(server, "PUT", "/2/modify", { json: { hvparams: { "xen-pvm": {} } } }), 400, /parameter hvparams\.xen-pvm: hypervisor parameters go under "kvm"/);
+  assertRapiError(t, await rapiRequest(server, "PUT", "/2/modify", { json: { enabled_hypervisors: ["kvm"] } }), 400, /unknown parameter\(s\) "enabled_hypervisors"/);
+  assertRapiError(t, await rapiRequest(server, "PUT", "/2/modify", { json: ["not", "an", "object"] }), 400, /a JSON object is expected/);
+  assertRapiError(t, await rapiRequest(server, "PUT", "/2/modify", { json: { vg_name: "xenvg" }, auth: READER }), 403, /may only read/);
   t.is(submitted(server).filter((ops) => (ops[0] as { vg_name?: string }).vg_name === "xenvg").length, 0, "the reader's write was not submitted");
 });
 
 test("GET /2/info shows the cluster's instance defaults under Ganeti's keys", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   server.backend.state.instanceDefaults = { ...server.backend.state.instanceDefaults, nicparams: { mode: "routed", link: "100" }, fileStorageDir: "/srv/disks" };
   const answer = await rapiRequest(server, "GET", "/2/info");
   t.is(answer.status, 200);

@@ -1,3 +1,4 @@
+import type { ExecutionContext } from "ava";
 import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { Agent } from "node:https";
@@ -106,3 +107,18 @@ export function keysOf(value: unknown): string[] {
 }
 
 export type { Answer, Credentials, RequestOptions };
+
+/** A test RAPI over a fake backend, closed when the test ends. */
+export async function rapiFor(t: ExecutionContext): Promise<TestRapi> {
+  const server = await startTestRapi();
+  t.teardown(server.close);
+  return server;
+}
+
+/** A RAPI error answer in Ganeti's shape: the status, {code, explain, message}, the message as expected. */
+export function assertRapiError(t: ExecutionContext, answer: Answer, status: number, message: RegExp): void {
+  t.is(answer.status, status, answer.text);
+  t.deepEqual(keysOf(answer.json), ["code", "explain", "message"]);
+  t.is((answer.json as { code: number }).code, status);
+  t.regex((answer.json as { message: string }).message, message);
+}

@@ -1,20 +1,9 @@
 import test, { type ExecutionContext } from "ava";
 import { defaultInstanceDefaults } from "../../../../src/cluster/state/instance-schema.js";
 import { INSTANCE_CREATED_AT } from "./fake-instances.js";
-import { keysOf, rapiRequest, READER, sample, sampleKeys, startTestRapi, type Answer, type TestRapi } from "./harness.js";
+import { assertRapiError, keysOf, rapiFor, rapiRequest, READER, sample, sampleKeys, type TestRapi } from "./harness.js";
 
-async function rapi(t: ExecutionContext): Promise<TestRapi> {
-  const server = await startTestRapi();
-  t.teardown(server.close);
-  return server;
-}
 
-function assertError(t: ExecutionContext, answer: Answer, status: number, message: RegExp): void {
-  t.is(answer.status, status, answer.text);
-  t.deepEqual(keysOf(answer.json), ["code", "explain", "message"]);
-  t.is((answer.json as { code: number }).code, status);
-  t.regex((answer.json as { message: string }).message, message);
-}
 
 /** The opcodes of every job submitted, one list per job. */
 function submitted(server: TestRapi): unknown[][] {
@@ -44,7 +33,7 @@ const INST1_UUID = "10000000-0000-4000-8000-000000000001";
 // ---- Reads ------------------------------------------------------------------
 
 test("GET /2/instances lists ids and URIs as Ganeti does, sorted with digits by value", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const answer = await rapiRequest(server, "GET", "/2/instances");
   t.is(answer.status, 200);
   t.deepEqual(keysOf((answer.json as unknown[])[0]), await sampleKeys("GET_2_instances.json"));
@@ -56,7 +45,7 @@ test("GET /2/instances lists ids and URIs as Ganeti does, sorted with digits by 
 });
 
 test("a bulk instance has the keys of Ganeti's /2/instances?bulk=1, each of the same type, and beparams with the same keys", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const answer = await rapiRequest(server, "GET", "/2/instances?bulk=1");
   t.is(answer.status, 200);
   const [running] = answer.json as Array<Record<string, unknown>>;
@@ -71,7 +60,7 @@ test("a bulk instance has the keys of Ganeti's /2/instances?bulk=1, each of the 
 });
 
 test("renders a running instance's configuration and runtime under Ganeti's fields", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const [inst1] = (await rapiRequest(server, "GET", "/2/instances?bulk=1")).json as unknown[];
   t.deepEqual(inst1, {
     name: "inst1.alkor.test",
@@ -113,7 +102,7 @@ test("renders a running instance's configuration and runtime under Ganeti's fiel
 });
 
 test("a stopped instance has no runtime figures, and one whose primary does not answer is ERROR_nodedown", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const [, inst2, inst10] = (await rapiRequest(server, "GET", "/2/instances?bulk=1")).json as Array<Record<string, unknown>>;
   const created = (await sample("GET_2_instances_NAME_after-create.json")) as Record<string, unknown>;
   for (const key of ["admin_state", "oper_state", "oper_ram", "oper_vcpus", "status", "disk_template", "disk.sizes", "disk_usage", "snodes"]) {
@@ -124,7 +113,7 @@ test("a stopped instance has no runtime figures, and one whose primary does not 
 });
 
 test("GET /2/instances/NAME is the instance's bulk item; an unknown one is Ganeti's 404 body naming it, a bad name a 400", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const [inst1] = (await rapiRequest(server, "GET", "/2/instances?bulk=1")).json as unknown[];
   const one = await rapiRequest(server, "GET", "/2/instances/inst1.alkor.test");
   t.is(one.status, 200);
@@ -136,31 +125,31 @@ test("GET /2/instances/NAME is the instance's bulk item; an unknown one is Ganet
   t.is(missing.status, 404);
   t.deepEqual(keysOf(missing.json), keysOf(ganeti));
   t.like(missing.json, { code: ganeti.code, explain: ganeti.explain, message: "Instance missing does not exist." });
-  assertError(t, await rapiRequest(server, "GET", "/2/instances/bad_name!"), 400, /is not a valid instance name/);
+  assertRapiError(t, await rapiRequest(server, "GET", "/2/instances/bad_name!"), 400, /is not a valid instance name/);
 });
 
 test("/2/instances/NAME/info is not served: it is Ganeti's OP_INSTANCE_QUERY_DATA job, which alkor does not have", async (t) => {
-  const server = await rapi(t);
-  assertError(t, await rapiRequest(server, "GET", "/2/instances/inst1.alkor.test/info"), 404, /^Nothing matches/);
+  const server = await rapiFor(t);
+  assertRapiError(t, await rapiRequest(server, "GET", "/2/instances/inst1.alkor.test/info"), 404, /^Nothing matches/);
 });
 
 test("/2/os lists the OS names valid on every node that answers, with their common variants, as Ganeti's /2/os", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const answer = await rapiRequest(server, "GET", "/2/os");
   t.is(answer.status, 200);
   t.deepEqual(answer.json, await sample("GET_2_os.json"));
 });
 
 test("/2/os is a 503 naming the nodes' failures when no node answers", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   server.backend.instanceNodes.operatingSystems.clear();
-  assertError(t, await rapiRequest(server, "GET", "/2/os"), 503, /^No node told its OS definitions \(node1\.alkor\.test: Node node1\.alkor\.test did not answer os\.list/);
+  assertRapiError(t, await rapiRequest(server, "GET", "/2/os"), 503, /^No node told its OS definitions \(node1\.alkor\.test: Node node1\.alkor\.test did not answer os\.list/);
 });
 
 // ---- Creation ---------------------------------------------------------------
 
 test("POST /2/instances submits OP_INSTANCE_CREATE with the body's parameters under Ganeti's names, __version__ stripped", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const request: Record<string, unknown> = { ...((await sample("POST_2_instances.request.json")) as Record<string, unknown>), hypervisor: "kvm" };
   const { __version__: _version, name, ...rest } = request;
   t.deepEqual(await opcodeOf(t, server, "POST", "/2/instances", request), { OP_ID: "OP_INSTANCE_CREATE", instance_name: name, ...rest });
@@ -172,7 +161,7 @@ test("POST /2/instances submits OP_INSTANCE_CREATE with the body's parameters un
 });
 
 test("POST /2/instances refuses other request versions, bodies that are no object and parameters the path or query owns", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const body = { __version__: 1, mode: "create", name: "new1.alkor.test", disk_template: "diskless", disks: [], nics: [{}], os_type: "noop" };
   const cases: Array<[unknown, RegExp]> = [
     [{ ...body, __version__: undefined }, /^Instance creation request version 0 is no longer supported/],
@@ -185,22 +174,22 @@ test("POST /2/instances refuses other request versions, bodies that are no objec
     [{ ...body, dry_run: true }, /^Can't overwrite static parameters: dry_run/],
     [{ ...body, OP_ID: "OP_TAGS_SET" }, /^Can't overwrite static parameters: OP_ID/],
   ];
-  for (const [json, message] of cases) assertError(t, await rapiRequest(server, "POST", "/2/instances", { json: JSON.parse(JSON.stringify(json)) }), 400, message);
+  for (const [json, message] of cases) assertRapiError(t, await rapiRequest(server, "POST", "/2/instances", { json: JSON.parse(JSON.stringify(json)) }), 400, message);
   t.deepEqual(submitted(server), [], "nothing reaches the queue");
 });
 
 test("a creation body the opcode refuses is a 400 naming the parameter", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const body = { __version__: 1, mode: "create", name: "new1.alkor.test", disk_template: "plain", nics: [{}], os_type: "noop" };
-  assertError(t, await rapiRequest(server, "POST", "/2/instances", { json: { ...body, disks: [{ size: 0 }] } }), 400, /OP_INSTANCE_CREATE.*parameter disks\.0\.size: a disk needs a size of at least 1 MiB/);
-  assertError(t, await rapiRequest(server, "POST", "/2/instances", { json: { ...body, disks: [{ size: 1024 }], hypervisor: "fake" } }), 400, /parameter hypervisor/);
-  assertError(t, await rapiRequest(server, "POST", "/2/instances", { json: { ...body, disks: [{ size: 1024 }], colour: "blue" } }), 400, /unknown parameter\(s\) "colour"/);
+  assertRapiError(t, await rapiRequest(server, "POST", "/2/instances", { json: { ...body, disks: [{ size: 0 }] } }), 400, /OP_INSTANCE_CREATE.*parameter disks\.0\.size: a disk needs a size of at least 1 MiB/);
+  assertRapiError(t, await rapiRequest(server, "POST", "/2/instances", { json: { ...body, disks: [{ size: 1024 }], hypervisor: "fake" } }), 400, /parameter hypervisor/);
+  assertRapiError(t, await rapiRequest(server, "POST", "/2/instances", { json: { ...body, disks: [{ size: 1024 }], colour: "blue" } }), 400, /unknown parameter\(s\) "colour"/);
 });
 
 // ---- Writes on one instance ---------------------------------------------------
 
 test("DELETE /2/instances/NAME submits OP_INSTANCE_REMOVE, never ignoring failures, with the body's other parameters", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   t.deepEqual(await opcodeOf(t, server, "DELETE", "/2/instances/inst2.alkor.test"), { OP_ID: "OP_INSTANCE_REMOVE", instance_name: "inst2.alkor.test", ignore_failures: false });
   t.is(typeof (await sample("DELETE_2_instances_NAME.response.json")), "number", "Ganeti answers a job id too");
   t.deepEqual(await opcodeOf(t, server, "DELETE", "/2/instances/inst2.alkor.test?dry-run=1", { shutdown_timeout: 30 }), {
@@ -210,12 +199,12 @@ test("DELETE /2/instances/NAME submits OP_INSTANCE_REMOVE, never ignoring failur
     dry_run: true,
     shutdown_timeout: 30,
   });
-  assertError(t, await rapiRequest(server, "DELETE", "/2/instances/inst2.alkor.test", { json: { ignore_failures: true } }), 400, /Can't overwrite static parameters: ignore_failures/);
-  assertError(t, await rapiRequest(server, "DELETE", "/2/instances/inst2.alkor.test", { json: { shutdown_timeout: "soon" } }), 400, /parameter shutdown_timeout/);
+  assertRapiError(t, await rapiRequest(server, "DELETE", "/2/instances/inst2.alkor.test", { json: { ignore_failures: true } }), 400, /Can't overwrite static parameters: ignore_failures/);
+  assertRapiError(t, await rapiRequest(server, "DELETE", "/2/instances/inst2.alkor.test", { json: { shutdown_timeout: "soon" } }), 400, /parameter shutdown_timeout/);
 });
 
 test("startup, shutdown and reboot submit their opcodes with the query's flags and the body's parameters", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const inst = "/2/instances/inst2.alkor.test";
   t.deepEqual(await opcodeOf(t, server, "PUT", `${inst}/startup`), { OP_ID: "OP_INSTANCE_STARTUP", instance_name: "inst2.alkor.test", force: false, no_remember: false });
   t.is(typeof (await sample("PUT_2_instances_NAME_startup.response.json")), "number", "Ganeti answers a job id too");
@@ -236,14 +225,14 @@ test("startup, shutdown and reboot submit their opcodes with the query's flags a
     ignore_secondaries: true,
     shutdown_timeout: 60,
   });
-  assertError(t, await rapiRequest(server, "POST", `${inst}/reboot?type=warm`), 400, /'type' parameter: "warm"; it is soft, hard, full/);
-  assertError(t, await rapiRequest(server, "PUT", `${inst}/startup?no_remember=yes`), 400, /'no_remember' parameter: it is 0 or 1/);
-  assertError(t, await rapiRequest(server, "PUT", `${inst}/startup`, { json: { force: true } }), 400, /takes no request body/);
-  assertError(t, await rapiRequest(server, "PUT", `${inst}/shutdown`, { json: { timeout: -1 } }), 400, /parameter timeout/);
+  assertRapiError(t, await rapiRequest(server, "POST", `${inst}/reboot?type=warm`), 400, /'type' parameter: "warm"; it is soft, hard, full/);
+  assertRapiError(t, await rapiRequest(server, "PUT", `${inst}/startup?no_remember=yes`), 400, /'no_remember' parameter: it is 0 or 1/);
+  assertRapiError(t, await rapiRequest(server, "PUT", `${inst}/startup`, { json: { force: true } }), 400, /takes no request body/);
+  assertRapiError(t, await rapiRequest(server, "PUT", `${inst}/shutdown`, { json: { timeout: -1 } }), 400, /parameter timeout/);
 });
 
 test("modify, rename and the disk resources submit their opcodes; modify takes the custom_ names of /2/instances/NAME", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const inst = "/2/instances/inst1.alkor.test";
   t.deepEqual(await opcodeOf(t, server, "PUT", `${inst}/modify`, { custom_beparams: { maxmem: 1024 }, hvparams: { serial_console: false }, nics: [["add", -1, {}]] }), {
     OP_ID: "OP_INSTANCE_SET_PARAMS",
@@ -252,9 +241,9 @@ test("modify, rename and the disk resources submit their opcodes; modify takes t
     hvparams: { serial_console: false },
     nics: [["add", -1, {}]],
   });
-  assertError(t, await rapiRequest(server, "PUT", `${inst}/modify`, { json: { beparams: {}, custom_beparams: {} } }), 400, /'custom_beparams' was renamed to 'beparams', but both are specified/);
-  assertError(t, await rapiRequest(server, "PUT", `${inst}/modify`, { json: { beparams: { vcpus: 0 } } }), 400, /parameter beparams\.vcpus/);
-  assertError(t, await rapiRequest(server, "PUT", `${inst}/modify`, { json: { instance_name: "inst2.alkor.test" } }), 400, /Can't overwrite static parameters: instance_name/);
+  assertRapiError(t, await rapiRequest(server, "PUT", `${inst}/modify`, { json: { beparams: {}, custom_beparams: {} } }), 400, /'custom_beparams' was renamed to 'beparams', but both are specified/);
+  assertRapiError(t, await rapiRequest(server, "PUT", `${inst}/modify`, { json: { beparams: { vcpus: 0 } } }), 400, /parameter beparams\.vcpus/);
+  assertRapiError(t, await rapiRequest(server, "PUT", `${inst}/modify`, { json: { instance_name: "inst2.alkor.test" } }), 400, /Can't overwrite static parameters: instance_name/);
 
   t.deepEqual(await opcodeOf(t, server, "PUT", `${inst}/rename`, { new_name: "inst3.alkor.test", name_check: false }), {
     OP_ID: "OP_INSTANCE_RENAME",
@@ -262,7 +251,7 @@ test("modify, rename and the disk resources submit their opcodes; modify takes t
     new_name: "inst3.alkor.test",
     name_check: false,
   });
-  assertError(t, await rapiRequest(server, "PUT", `${inst}/rename`, { json: {} }), 400, /parameter new_name/);
+  assertRapiError(t, await rapiRequest(server, "PUT", `${inst}/rename`, { json: {} }), 400, /parameter new_name/);
 
   t.deepEqual(await opcodeOf(t, server, "PUT", `${inst}/activate-disks?ignore_size=1`), { OP_ID: "OP_INSTANCE_ACTIVATE_DISKS", instance_name: "inst1.alkor.test", ignore_size: true });
   t.deepEqual(await opcodeOf(t, server, "PUT", `${inst}/deactivate-disks?force=1`), { OP_ID: "OP_INSTANCE_DEACTIVATE_DISKS", instance_name: "inst1.alkor.test", force: true });
@@ -274,13 +263,13 @@ test("modify, rename and the disk resources submit their opcodes; modify takes t
     amount: 1024,
     absolute: false,
   });
-  assertError(t, await rapiRequest(server, "POST", `${inst}/disk/01/grow`, { json: { amount: 1 } }), 400, /"01" is not a disk index/);
-  assertError(t, await rapiRequest(server, "POST", `${inst}/disk/1/grow`, { json: { amount: 1, disk: 0 } }), 400, /Can't overwrite static parameters: disk/);
-  assertError(t, await rapiRequest(server, "POST", `${inst}/disk/1/grow`, { json: {} }), 400, /parameter amount/);
+  assertRapiError(t, await rapiRequest(server, "POST", `${inst}/disk/01/grow`, { json: { amount: 1 } }), 400, /"01" is not a disk index/);
+  assertRapiError(t, await rapiRequest(server, "POST", `${inst}/disk/1/grow`, { json: { amount: 1, disk: 0 } }), 400, /Can't overwrite static parameters: disk/);
+  assertRapiError(t, await rapiRequest(server, "POST", `${inst}/disk/1/grow`, { json: {} }), 400, /parameter amount/);
 });
 
 test("a write on an instance that is not configured is a 404 and submits nothing", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const missing = "/2/instances/missing.alkor.test";
   for (const [method, path, json] of [
     ["DELETE", missing, undefined],
@@ -296,13 +285,13 @@ test("a write on an instance that is not configured is a 404 and submits nothing
     ["PUT", `${missing}/tags?tag=a`, undefined],
     ["GET", `${missing}/tags`, undefined],
   ] as const) {
-    assertError(t, await rapiRequest(server, method, path, json === undefined ? {} : { json }), 404, /^Instance missing\.alkor\.test does not exist\.$/);
+    assertRapiError(t, await rapiRequest(server, method, path, json === undefined ? {} : { json }), 404, /^Instance missing\.alkor\.test does not exist\.$/);
   }
   t.deepEqual(submitted(server), []);
 });
 
 test("a read-only user reads instances and OS names but changes nothing", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   for (const path of ["/2/instances", "/2/instances?bulk=1", "/2/instances/inst1.alkor.test", "/2/instances/inst1.alkor.test/tags", "/2/os", "/2/query/instance?fields=name"]) {
     t.is((await rapiRequest(server, "GET", path, { auth: READER })).status, 200, path);
   }
@@ -331,7 +320,7 @@ test("a read-only user reads instances and OS names but changes nothing", async 
 // ---- Tags and queries ---------------------------------------------------------
 
 test("an instance's tags: GET reads the configuration, PUT and DELETE submit tag opcodes for the instance", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   t.deepEqual((await rapiRequest(server, "GET", "/2/instances/inst1.alkor.test/tags")).json, ["env:prod"]);
   t.deepEqual(await opcodeOf(t, server, "PUT", "/2/instances/inst1.alkor.test/tags?tag=web&tag=rack:b"), { OP_ID: "OP_TAGS_SET", kind: "instance", name: "inst1.alkor.test", tags: ["web", "rack:b"] });
   t.deepEqual(await opcodeOf(t, server, "DELETE", "/2/instances/inst1.alkor.test/tags?tag=env:prod&dry-run=1"), {
@@ -344,7 +333,7 @@ test("an instance's tags: GET reads the configuration, PUT and DELETE submit tag
 });
 
 test("/2/query/instance answers Ganeti's query with the instance fields and filters", async (t) => {
-  const server = await rapi(t);
+  const server = await rapiFor(t);
   const answer = await rapiRequest(server, "PUT", "/2/query/instance", {
     json: { fields: ["name", "status", "oper_ram", "disk_usage", "pnode", "nosuch"], qfilter: ["|", ["=", "admin_state", "up"], ["=[]", "tags", "env:prod"]] },
   });
@@ -364,5 +353,5 @@ test("/2/query/instance answers Ganeti's query with the instance fields and filt
   const definitions = await rapiRequest(server, "GET", "/2/query/instance/fields");
   const names = (definitions.json as { fields: Array<{ name: string }> }).fields.map((field) => field.name);
   for (const name of await sampleKeys("GET_2_instances_bulk-1.json")) t.true(names.includes(name), name);
-  assertError(t, await rapiRequest(server, "PUT", "/2/query/instance", { json: { fields: ["name"], qfilter: [">", "oper_ram", "lots"] } }), 400, /oper_ram/);
+  assertRapiError(t, await rapiRequest(server, "PUT", "/2/query/instance", { json: { fields: ["name"], qfilter: [">", "oper_ram", "lots"] } }), 400, /oper_ram/);
 });

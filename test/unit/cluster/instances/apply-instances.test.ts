@@ -2,33 +2,15 @@ import test from "ava";
 import { applyCommand } from "../../../../src/cluster/state/apply.js";
 import type { Instance } from "../../../../src/cluster/state/instance-schema.js";
 import type { ClusterState } from "../../../../src/cluster/state/schema.js";
-import { clusterNode, clusterState, uuidOf } from "../fixtures.js";
+import { clusterNode, clusterState, instanceUuidOf, newInstance, uuidOf } from "../fixtures.js";
 
-const instanceUuid = (n: number) => `11111111-0000-4000-8000-${String(n).padStart(12, "0")}`;
+const instanceUuid = instanceUuidOf;
 
-function newInstance(n: number, overrides: Partial<Instance> = {}): Omit<Instance, "tags" | "serial" | "modifiedAt"> {
-  return {
-    uuid: instanceUuid(n),
-    name: `inst${n}`,
-    os: "alkor-image+blank",
-    osParams: {},
-    primaryNode: uuidOf(1),
-    secondaryNodes: [],
-    diskTemplate: "diskless",
-    disks: [],
-    nics: [{ uuid: instanceUuid(100 + n), name: null, mac: `aa:00:00:00:00:0${n}`, ip: null, params: {} }],
-    beparams: {},
-    hvparams: {},
-    adminState: "down",
-    adminStateSource: "admin",
-    disksActive: false,
-    createdAt: 10,
-    ...overrides,
-  };
-}
+const withOneNic = (n: number, overrides: Partial<Instance> = {}) =>
+  newInstance(n, { nics: [{ uuid: instanceUuid(100 + n), name: null, mac: `aa:00:00:00:00:0${n}`, ip: null, params: {} }], ...overrides });
 
 function withInstance(state: ClusterState, n: number, overrides: Partial<Instance> = {}): ClusterState {
-  const outcome = applyCommand(state, { kind: "instance.add", instance: newInstance(n, overrides) });
+  const outcome = applyCommand(state, { kind: "instance.add", instance: withOneNic(n, overrides) });
   if (outcome.refusal) throw new Error(outcome.refusal.message);
   return outcome.state;
 }
@@ -46,7 +28,7 @@ test("instance.add puts the instance in the configuration with serial 1 and no t
 
 test("a second instance with the same name is refused, naming it", (t) => {
   const state = withInstance(base(), 1);
-  const outcome = applyCommand(state, { kind: "instance.add", instance: { ...newInstance(2), name: "inst1" } });
+  const outcome = applyCommand(state, { kind: "instance.add", instance: { ...withOneNic(2), name: "inst1" } });
   t.is(outcome.refusal?.code, "already_exists");
   t.is(outcome.refusal?.message, "Instance inst1 already exists.");
   t.is(outcome.state, state);
@@ -54,13 +36,13 @@ test("a second instance with the same name is refused, naming it", (t) => {
 
 test("a MAC another instance uses is refused, naming the MAC and the instance", (t) => {
   const state = withInstance(base(), 1);
-  const outcome = applyCommand(state, { kind: "instance.add", instance: newInstance(2, { nics: [{ uuid: instanceUuid(9), name: null, mac: "aa:00:00:00:00:01", ip: null, params: {} }] }) });
+  const outcome = applyCommand(state, { kind: "instance.add", instance: withOneNic(2, { nics: [{ uuid: instanceUuid(9), name: null, mac: "aa:00:00:00:00:01", ip: null, params: {} }] }) });
   t.is(outcome.refusal?.code, "already_exists");
   t.regex(outcome.refusal?.message ?? "", /aa:00:00:00:00:01 is already in use by instance inst1/);
 });
 
 test("an instance on a node that is not a member is refused", (t) => {
-  const outcome = applyCommand(base(), { kind: "instance.add", instance: newInstance(1, { primaryNode: uuidOf(7) }) });
+  const outcome = applyCommand(base(), { kind: "instance.add", instance: withOneNic(1, { primaryNode: uuidOf(7) }) });
   t.is(outcome.refusal?.code, "unknown_entity");
 });
 

@@ -6,32 +6,13 @@ import { opcodeTable } from "../../../../src/cluster/opcodes/table.js";
 import { applyCommand } from "../../../../src/cluster/state/apply.js";
 import { defaultInstanceDefaults, filledBeParams, type Instance } from "../../../../src/cluster/state/instance-schema.js";
 import type { ClusterState } from "../../../../src/cluster/state/schema.js";
-import { clusterNode, clusterState, uuidOf } from "../fixtures.js";
+import { clusterNode, clusterState, newInstance } from "../fixtures.js";
 
 // OP_CLUSTER_SET_PARAMS as the job queue takes it: the input checked and
 // stored, the prerequisites checked against the state, the effects applied
 // by the real state machine.
 
-function instance(n: number, overrides: Partial<Instance> = {}): Omit<Instance, "tags" | "serial" | "modifiedAt"> {
-  return {
-    uuid: `11111111-0000-4000-8000-${String(n).padStart(12, "0")}`,
-    name: `inst${n}`,
-    os: "alkor-image+blank",
-    osParams: {},
-    primaryNode: uuidOf(1),
-    secondaryNodes: [],
-    diskTemplate: "diskless",
-    disks: [],
-    nics: [],
-    beparams: {},
-    hvparams: {},
-    adminState: "down",
-    adminStateSource: "admin",
-    disksActive: false,
-    createdAt: 10,
-    ...overrides,
-  };
-}
+const instance = newInstance;
 
 function stateWith(...instances: Array<Omit<Instance, "tags" | "serial" | "modifiedAt">>): ClusterState {
   let state = clusterState([clusterNode(1)]);
