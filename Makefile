@@ -53,6 +53,7 @@ bench: build
 	node dist/bench/discovery.js
 	node dist/bench/failover.js
 	node dist/bench/jobs.js
+	node dist/bench/instances.js
 
 # Puts alkord and the alkor-* commands on PATH, running from this checkout.
 install: build
