@@ -7,13 +7,11 @@ import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { z } from "zod";
 import { CLUSTER_STATUS_PATH, INSTANCES_PATH, instancePath, JOBS_PATH, JobListBodySchema, JobSubmitBodySchema, QUEUE_PATH, QueueInfoBodySchema } from "../src/api/local/contract.js";
-import { hashRapiPassword } from "../src/api/rapi/users.js";
 import type { Job } from "../src/cluster/jobs/model.js";
 import { getJson, requestJson, type Endpoint } from "../src/cli/endpoint.js";
-import { agreedMaster } from "../src/demo/cluster-probe.js";
-import { cryptoRandom } from "../src/host/random.js";
 import { rapiCall, type Credentials } from "../test/helpers/rapi-client.js";
 import { siteCluster } from "../test/helpers/site-cluster.js";
+import { startWithRapi, until } from "./rapi-cluster.js";
 
 /**
  * Instance latencies on a three-node cluster of real agents (the demo's,
@@ -106,13 +104,8 @@ async function main(): Promise<void> {
   const call = (method: string, path: string, json?: unknown) =>
     rapiCall({ host: clusterIp, port, agent }, method, path, { auth: user, ...(json === undefined ? {} : { json }) });
   try {
-    await cluster.writeRapiUsers([`${user.user} ${await hashRapiPassword(user.password, cryptoRandom)} write`]);
-    await cluster.start();
-    const sockets = cluster.nodes.map((node) => node.controlSocket);
-    let master: string | null = null;
-    await until("the cluster to form", async () => (master = await agreedMaster(sockets)) !== null);
-    await until("the RAPI on the cluster IP", async () => (await call("GET", "/version").catch(() => null))?.status === 200);
-    const masterName: string = master!;
+    const master = await startWithRapi(cluster, user, call);
+    const masterName = master;
     // Instances go to another node than the master: two in three do on a three-node cluster, and their RPC crosses the network.
     const pnode = cluster.nodes.find((node) => node.name !== masterName)!.name;
     // The filled instances go round the nodes from pnode on, so bench01 (started and stopped below) is on pnode too.
@@ -387,13 +380,6 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const fixed = (value: number): string => value.toFixed(0).padStart(6);
 const ms = (value: number): string => `${(value / 1000).toFixed(2)} s`;

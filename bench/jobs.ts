@@ -5,12 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { QUEUE_PATH, QueueInfoBodySchema } from "../src/api/local/contract.js";
-import { hashRapiPassword } from "../src/api/rapi/users.js";
 import { getJson } from "../src/cli/endpoint.js";
-import { agreedMaster } from "../src/demo/cluster-probe.js";
 import { siteCluster } from "../test/helpers/site-cluster.js";
-import { cryptoRandom } from "../src/host/random.js";
 import { rapiCall, type Credentials } from "../test/helpers/rapi-client.js";
+import { startWithRapi, until } from "./rapi-cluster.js";
 
 /**
  * Job throughput on a three-node cluster of real agents (the demo's): light
@@ -40,15 +38,10 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, rejectUnauthorized: false });
   const call = (method: string, path: string) => rapiCall({ host: clusterIp, port, agent }, method, path, { auth: user });
   try {
-    await cluster.writeRapiUsers([`${user.user} ${await hashRapiPassword(user.password, cryptoRandom)} write`]);
-    await cluster.start();
-    const sockets = cluster.nodes.map((node) => node.controlSocket);
-    let master: string | null = null;
-    await until("the cluster to form", async () => (master = await agreedMaster(sockets)) !== null);
-    await until("the RAPI on the cluster IP", async () => (await call("GET", "/version").catch(() => null))?.status === 200);
+    const master = await startWithRapi(cluster, user, call);
     const queueOf = (node: string) => getJson({ kind: "unix", socketPath: cluster.node(node).controlSocket }, QUEUE_PATH, QueueInfoBodySchema, 10_000);
     const idle = async () => {
-      const { counts } = await queueOf(master!);
+      const { counts } = await queueOf(master);
       return counts.queued + counts.waiting + counts.running + counts.canceling === 0;
     };
 
@@ -56,17 +49,17 @@ async function main(): Promise<void> {
     const baselineRate = apiJobs / (baseline / 1000);
     say(`baseline: ${apiJobs} GET /version over HTTPS, ${concurrency} at once: ${ms(baseline)}, ${baselineRate.toFixed(0)} requests/s`);
 
-    const successBefore = (await queueOf(master!)).counts.success;
+    const successBefore = (await queueOf(master)).counts.success;
     const started = Date.now();
     let tag = 0;
     const submitted = await timed(apiJobs, concurrency, async () => expectStatus(await call("PUT", `/2/tags?tag=api-${tag++}`), 200));
     await until("every API job to end", idle, 120_000);
     const apiElapsed = Date.now() - started;
-    const apiDone = (await queueOf(master!)).counts.success - successBefore;
+    const apiDone = (await queueOf(master)).counts.success - successBefore;
     const apiRate = apiJobs / (apiElapsed / 1000);
     say(`API: ${apiJobs} tag jobs (PUT /2/tags), ${concurrency} clients: submitted in ${ms(submitted)}, all ended in ${ms(apiElapsed)} (${apiDone} succeeded): ${apiRate.toFixed(0)} jobs/s, ${(apiRate / baselineRate).toFixed(2)} of the bare-request rate`);
 
-    const env = { ...process.env, ALKOR_ENDPOINT: `unix:${cluster.node(master!).controlSocket}` };
+    const env = { ...process.env, ALKOR_ENDPOINT: `unix:${cluster.node(master).controlSocket}` };
     const cliStarted = Date.now();
     for (let index = 0; index < cliJobs; index += 1) await run(join(bin, "alkor-cluster"), ["add-tags", "--submit", `cli-${index}`], { env });
     const cliSubmitted = Date.now() - cliStarted;
@@ -113,13 +106,6 @@ function expectStatus(answer: { status: number; text: string }, status: number):
   if (answer.status !== status) throw new Error(`expected HTTP ${status}, got ${answer.status}: ${answer.text}`);
 }
 
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const ms = (value: number): string => `${(value / 1000).toFixed(2)} s`;
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
