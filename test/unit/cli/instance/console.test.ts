@@ -47,13 +47,19 @@ function collected(stream: PassThrough): () => string {
   return () => Buffer.concat(chunks).toString("latin1");
 }
 
-test("copies input to the console and the console to output, until ^] leaves (what came before it still sent)", async (t) => {
-  const server = await startConsoleServer(t);
+/** A console session over PassThrough streams, connected to a test console server. */
+async function connectedSession(t: ExecutionContext, echo = true) {
+  const server = await startConsoleServer(t, echo);
   const input = new PassThrough();
   const output = new PassThrough();
   const seen = collected(output);
   const session = runConsoleSession(server.socketPath, input, output);
   await waitFor("the session to connect", () => server.connections.length === 1);
+  return { server, input, seen, session };
+}
+
+test("copies input to the console and the console to output, until ^] leaves (what came before it still sent)", async (t) => {
+  const { server, input, seen, session } = await connectedSession(t);
   input.write("root\n");
   await waitFor("the echo", () => seen() === "root\n");
   input.write(Buffer.from("ls\x1dnot sent"));
@@ -64,12 +70,7 @@ test("copies input to the console and the console to output, until ^] leaves (wh
 });
 
 test("ends when the console's socket closes, and stops reading the input", async (t) => {
-  const server = await startConsoleServer(t, false);
-  const input = new PassThrough();
-  const output = new PassThrough();
-  const seen = collected(output);
-  const session = runConsoleSession(server.socketPath, input, output);
-  await waitFor("the session to connect", () => server.connections.length === 1);
+  const { server, input, seen, session } = await connectedSession(t, false);
   server.connections[0]!.end("login: ");
   t.is(await session, "closed");
   t.is(seen(), "login: ");
@@ -77,12 +78,7 @@ test("ends when the console's socket closes, and stops reading the input", async
 });
 
 test("when the input ends, still copies what the console answers until it closes", async (t) => {
-  const server = await startConsoleServer(t);
-  const input = new PassThrough();
-  const output = new PassThrough();
-  const seen = collected(output);
-  const session = runConsoleSession(server.socketPath, input, output);
-  await waitFor("the session to connect", () => server.connections.length === 1);
+  const { input, seen, session } = await connectedSession(t);
   // The echo server ends its side once it has read the half-close.
   input.end("uptime\n");
   t.is(await session, "input-ended");

@@ -1,4 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ExecutionContext } from "ava";
 import type { DomainSpec } from "../../../../src/host/hypervisor/hypervisor.js";
 
 /** libvirt's in-process test driver; every connection of one process shares its state, which starts with one running domain "test". */
@@ -47,4 +52,23 @@ export function fullDomainSpec(name: string, overrides: Partial<DomainSpec> = {}
     ],
     ...overrides,
   });
+}
+
+/**
+ * A hung libvirtd: a unix socket that accepts libvirt's connection and never
+ * answers. At the test's end its connections are dropped (the hung calls then
+ * fail, freeing their pool threads) and the socket removed.
+ */
+export async function silentLibvirtd(t: ExecutionContext): Promise<{ uri: string; socketPath: string; accepted: Socket[] }> {
+  const dir = await mkdtemp(join(tmpdir(), "alkor-hv-"));
+  const socketPath = join(dir, "silent.sock");
+  const accepted: Socket[] = [];
+  const silent = createServer((socket) => accepted.push(socket));
+  await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
+  t.teardown(async () => {
+    for (const socket of accepted) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+  return { uri: `qemu+unix:///system?socket=${socketPath}`, socketPath, accepted };
 }

@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Hypervisor as LibvirtConnection } from "@unraid/libvirt";
 import test from "ava";
 import { domainXml } from "../../../../src/host/hypervisor/domain-xml.js";
 import { libvirtCodeOf, libvirtErrorCodes, loadLibvirtExtra } from "../../../../src/host/hypervisor/libvirt-extra.js";
 import { waitFor } from "../../../helpers/wait.js";
-import { testDomainSpec, testDriverUri } from "./domain-specs.js";
+import { silentLibvirtd, testDomainSpec, testDriverUri } from "./domain-specs.js";
 
 /** A binding connection to the test driver, closed when the test ends; while it is open, the addon's connections share its state. */
 async function binding(t: { teardown(fn: () => Promise<void>): void }): Promise<LibvirtConnection> {
@@ -57,16 +53,8 @@ test("the addon checks its arguments before going to libvirt", (t) => {
 });
 
 test("an addon call waiting on a libvirtd that never answers leaves the event loop free", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "alkor-hv-"));
-  const socketPath = join(dir, "silent.sock");
-  const accepted: Socket[] = [];
-  const silent = createServer((socket) => accepted.push(socket));
-  await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
-  t.teardown(async () => {
-    await new Promise((resolve) => silent.close(resolve));
-    await rm(dir, { recursive: true, force: true });
-  });
-  const pending = loadLibvirtExtra().reboot(`qemu+unix:///system?socket=${socketPath}`, "vm");
+  const { uri, accepted } = await silentLibvirtd(t);
+  const pending = loadLibvirtExtra().reboot(uri, "vm");
   let settled = false;
   void pending.catch(() => undefined).finally(() => (settled = true));
   // Timers, the server's accept and this wait all run while libvirt blocks its pool thread.

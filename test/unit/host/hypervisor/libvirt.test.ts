@@ -6,7 +6,7 @@ import test from "ava";
 import { LibvirtHypervisor } from "../../../../src/host/hypervisor/libvirt.js";
 import { AlkorError } from "../../../../src/model/errors.js";
 import { waitFor } from "../../../helpers/wait.js";
-import { testDomainSpec, testDriverUri } from "./domain-specs.js";
+import { silentLibvirtd, testDomainSpec, testDriverUri } from "./domain-specs.js";
 
 /** A hypervisor on the test driver, closed when the test ends. */
 function testDriver(t: { teardown(fn: () => Promise<void>): void }): LibvirtHypervisor {
@@ -203,18 +203,7 @@ test("close while calls run: each call completes or is refused with a sentence, 
 });
 
 test("a libvirtd that never answers fails the call after the timeout, and the next call opens a new connection", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "alkor-hv-"));
-  const socketPath = join(dir, "silent.sock");
-  // Accepts libvirt's connection and never answers: a hung libvirtd.
-  const accepted: Socket[] = [];
-  const silent = createServer((socket) => accepted.push(socket));
-  await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
-  t.teardown(async () => {
-    // Lets the hung libvirt calls fail, which frees their pool threads.
-    for (const socket of accepted) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { socketPath, accepted } = await silentLibvirtd(t);
   const hypervisor = new LibvirtHypervisor({ uri: `qemu+unix:///system?socket=${socketPath}`, freeMemoryMiB: async () => 0, callTimeoutMs: 300 });
   t.teardown(() => hypervisor.close());
 
