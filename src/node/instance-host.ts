@@ -5,7 +5,7 @@ import type { DiskRef, DiskStore } from "../host/disks/disk-store.js";
 import type { DomainDisk, DomainSpec, Hypervisor } from "../host/hypervisor/hypervisor.js";
 import { AlkorError } from "../model/errors.js";
 import type { RpcImplementation } from "../transport/rpc.js";
-import type { InstanceDisks, InstanceRpcMethods, InstanceRunSpec, NodeInstanceReport, OsDefinitionView } from "./instance-rpc-methods.js";
+import type { DiskStoreTemplate, InstanceDisks, InstanceRpcMethods, InstanceRunSpec, NodeInstanceReport, OsDefinitionView } from "./instance-rpc-methods.js";
 
 export interface OsRun {
   script: "create" | "rename" | "verify";
@@ -23,7 +23,7 @@ export interface InstanceHostOptions {
   domainType: DomainSpec["domainType"];
   hypervisorUri: string;
   /** The disk store of a template in the cluster's storage location (a node's own config may override the file directory). */
-  diskStore(template: "file" | "plain", storage: InstanceDisks["storage"]): DiskStore;
+  diskStore(template: DiskStoreTemplate, storage: InstanceDisks["storage"]): DiskStore;
   osDefinitions(): Promise<OsDefinitionView[]>;
   /** Runs an OS script; answers where its output was written. */
   runOs(run: OsRun): Promise<string>;
@@ -50,7 +50,7 @@ export class InstanceHost {
 
   rpcHandlers(): RpcImplementation<InstanceRpcMethods> {
     return {
-      "instance.report": async ({ storage }) => this.report(storage),
+      "instance.report": async ({ storage, freeSpaceOf }) => this.report(storage, freeSpaceOf),
       "instance.disks.create": async (disks) => ({ paths: await this.createDisks(disks) }),
       "instance.disks.remove": async (disks) => {
         for (const ref of this.refs(disks)) await this.store(disks).remove(ref);
@@ -95,13 +95,13 @@ export class InstanceHost {
     };
   }
 
-  async report(storage: InstanceDisks["storage"]): Promise<NodeInstanceReport> {
+  async report(storage: InstanceDisks["storage"], freeSpaceOf: readonly DiskStoreTemplate[]): Promise<NodeInstanceReport> {
     const { hypervisor } = this.options;
     const [domains, info, file, plain] = await Promise.all([
       hypervisor.domains(),
       hypervisor.nodeInfo(),
-      this.freeOrNull("file", storage),
-      this.freeOrNull("plain", storage),
+      freeSpaceOf.includes("file") ? this.freeOrNull("file", storage) : null,
+      freeSpaceOf.includes("plain") ? this.freeOrNull("plain", storage) : null,
     ]);
     return {
       domains,
@@ -113,7 +113,7 @@ export class InstanceHost {
     };
   }
 
-  private async freeOrNull(template: "file" | "plain", storage: InstanceDisks["storage"]): Promise<number | null> {
+  private async freeOrNull(template: DiskStoreTemplate, storage: InstanceDisks["storage"]): Promise<number | null> {
     try {
       return Math.floor(await this.options.diskStore(template, storage).freeMiB());
     } catch (error) {

@@ -48,13 +48,20 @@ export const DomainRuntimeSchema = z.object({
   cpuTimeNs: z.number(),
 });
 
+/** The templates whose disks live in a node's store: a file directory or a volume group. */
+const DiskStoreTemplateSchema = z.enum(["file", "plain"]);
+export type DiskStoreTemplate = z.infer<typeof DiskStoreTemplateSchema>;
+
 /** A node's instance-related figures: its domains, memory and storage. */
 export const NodeInstanceReportSchema = z.object({
   domains: z.array(DomainRuntimeSchema),
   memoryMiB: z.number().int().nonnegative(),
   freeMemoryMiB: z.number().int().nonnegative(),
   cpus: z.number().int().nonnegative(),
-  /** Free MiB for new disks per template; null when the node cannot hold that template (no volume group, say). */
+  /**
+   * Free MiB for new disks per template asked for (freeSpaceOf); null when
+   * not asked, or when the node cannot hold that template (no volume group, say).
+   */
   storage: z.object({ file: z.number().int().nullable(), plain: z.number().int().nullable() }),
   hypervisorUri: z.string(),
 });
@@ -77,7 +84,8 @@ const Empty = z.object({}).strict();
 const ByName = z.object({ name: InstanceNameSchema }).strict();
 
 export const instanceRpcMethods = {
-  "instance.report": { params: z.object({ storage: StorageLocationSchema }).strict(), result: NodeInstanceReportSchema },
+  /** Measuring free space costs a tool run (vgs), so listings ask for none. */
+  "instance.report": { params: z.object({ storage: StorageLocationSchema, freeSpaceOf: z.array(DiskStoreTemplateSchema).max(2) }).strict(), result: NodeInstanceReportSchema },
   /** Creates the disks; all or nothing on this node. */
   "instance.disks.create": { params: InstanceDisksSchema, result: z.object({ paths: z.array(z.string()) }) },
   /** Removes the disks; ones already gone are fine. */

@@ -71,7 +71,7 @@ export class ClusterInstanceDirectory implements InstanceDirectory {
 
   private async reportsFor(state: ClusterState, nodeUuids: ReadonlySet<string>): Promise<ReportsByNode> {
     const nodes = [...nodeUuids].map((uuid) => state.nodes[uuid]).filter((node) => node !== undefined && !node.offline);
-    const results = await nodeReports(state, nodes, this.options.nodeRpc, listReportTimeoutMs);
+    const results = await nodeReports(state, nodes, this.options.nodeRpc, { timeoutMs: listReportTimeoutMs });
     return new Map(results.map((result) => [result.node.uuid, "report" in result ? result.report : { error: result.error }]));
   }
 }

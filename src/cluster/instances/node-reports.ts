@@ -1,5 +1,5 @@
 import { asAlkorError } from "../../model/errors.js";
-import type { NodeInstanceReport } from "../../node/instance-rpc-methods.js";
+import type { DiskStoreTemplate, NodeInstanceReport } from "../../node/instance-rpc-methods.js";
 import type { NodeRpcCall } from "../opcodes/definition.js";
 import type { ClusterNode, ClusterState } from "../state/schema.js";
 
@@ -11,14 +11,20 @@ export const nodeReportTimeoutMs = 30_000;
 /**
  * Asks every given node for its instance report at once; a node that does not
  * answer gets its error, not a failure of the whole. Listings wait less than
- * opcodes (timeoutMs), so one slow node does not hold up every list.
+ * opcodes (timeoutMs), so one slow node does not hold up every list; only
+ * placement asks for free space (freeSpaceOf).
  */
-export async function nodeReports(state: ClusterState, nodes: readonly ClusterNode[], call: NodeRpcCall, timeoutMs = nodeReportTimeoutMs): Promise<NodeReportResult[]> {
+export async function nodeReports(
+  state: ClusterState,
+  nodes: readonly ClusterNode[],
+  call: NodeRpcCall,
+  { timeoutMs = nodeReportTimeoutMs, freeSpaceOf = [] }: { timeoutMs?: number; freeSpaceOf?: DiskStoreTemplate[] } = {},
+): Promise<NodeReportResult[]> {
   const { fileStorageDir, volumeGroup } = state.instanceDefaults;
   return Promise.all(
     nodes.map(async (node) => {
       try {
-        return { node, report: await call(node.name, "instance.report", { storage: { fileStorageDir, volumeGroup } }, timeoutMs) };
+        return { node, report: await call(node.name, "instance.report", { storage: { fileStorageDir, volumeGroup }, freeSpaceOf }, timeoutMs) };
       } catch (error) {
         return { node, error: asAlkorError(error).message };
       }

@@ -17,7 +17,7 @@ export interface PlacementRequest {
 export async function chooseNodes(context: OpcodeContext, request: PlacementRequest): Promise<ClusterNode> {
   const state = context.state();
   const candidates = Object.values(state.nodes).sort((a, b) => a.name.localeCompare(b.name));
-  const reports = await nodeReports(state, candidates, context.services.nodeRpc);
+  const reports = await nodeReports(state, candidates, context.services.nodeRpc, { freeSpaceOf: request.diskTemplate === "diskless" ? [] : [request.diskTemplate] });
   for (const result of reports) {
     if ("error" in result) await context.log(`Allocator: ${result.node.name} is left out: it did not report (${result.error}).`);
   }

@@ -89,7 +89,8 @@ export const instanceCreate: OpcodeDefinition<Params> = {
         ? usableNode(state, params.pnode)
         : await chooseNodes(context, { name: instance.name, memoryMiB: be.maxmem, vcpus: be.vcpus, diskTemplate: instance.diskTemplate, diskMiB });
     instance.primaryNode = primary.uuid;
-    const report = await services.nodeRpc(primary.name, "instance.report", { storage: disksOf(instance, state).storage }, nodeReportTimeoutMs);
+    const freeSpaceOf = instance.diskTemplate === "diskless" ? [] : [instance.diskTemplate];
+    const report = await services.nodeRpc(primary.name, "instance.report", { storage: disksOf(instance, state).storage, freeSpaceOf }, nodeReportTimeoutMs);
     checkFits(instance, be.maxmem, diskMiB, primary, report);
     await checkOsOnNode(context, primary.name, instance.os);
 
@@ -189,7 +190,7 @@ export async function startOnPrimary(context: OpcodeContext, name: string, prima
   const instance = Object.values(state.instances).find((candidate) => candidate.name === name);
   if (!instance) throw new AlkorError("unknown_entity", `Instance ${name} does not exist.`);
   const be = filledBeParams(instance, state.instanceDefaults);
-  const report = await context.services.nodeRpc(primary, "instance.report", { storage: disksOf(instance, state).storage }, nodeReportTimeoutMs);
+  const report = await context.services.nodeRpc(primary, "instance.report", { storage: disksOf(instance, state).storage, freeSpaceOf: [] }, nodeReportTimeoutMs);
   const running = report.domains.find((domain) => domain.name === name && domain.state === "running");
   if (running) {
     await context.log(`Instance ${name} is already running on ${primary}.`);

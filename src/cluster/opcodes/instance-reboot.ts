@@ -29,7 +29,7 @@ export const instanceReboot: OpcodeDefinition<Params> = {
   },
   async run(params, context) {
     const { state, instance, primary } = instanceAndPrimary(context, params.instance_name);
-    const report = await context.services.nodeRpc(primary, "instance.report", { storage: disksOf(instance, state).storage }, nodeReportTimeoutMs);
+    const report = await context.services.nodeRpc(primary, "instance.report", { storage: disksOf(instance, state).storage, freeSpaceOf: [] }, nodeReportTimeoutMs);
     const domain = report.domains.find((candidate) => candidate.name === instance.name);
     if (domain?.state !== "running") {
       await context.log(`Instance ${instance.name} is not running; starting it.`);

@@ -137,7 +137,7 @@ test.serial("instance.report gives the domains, the node's memory and CPUs, free
   const spec = runSpec(n, "ih-report1", { memoryMiB: 300, maxMemoryMiB: 512 });
   await n.rpc["instance.start"]({ spec }, caller);
   const before = await statfs(n.dir);
-  const report = await n.rpc["instance.report"]({ storage: n.storage }, caller);
+  const report = await n.rpc["instance.report"]({ storage: n.storage, freeSpaceOf: ["file", "plain"] }, caller);
   const after = await statfs(n.dir);
   // The test driver's node: 3 GiB and 16 CPUs; its own "test" holds 2 GiB and ours 300 MiB.
   t.like(report, { memoryMiB: 3072, freeMemoryMiB: 724, cpus: 16, hypervisorUri: testDriverUri });
@@ -154,9 +154,19 @@ test.serial("instance.report gives the domains, the node's memory and CPUs, free
 
 test("instance.report gives the volume group's free MiB when there is one", async (t) => {
   const n = await node(t, { lvm: recordedLvm({ stdout: vgsWithTwoDisks }) });
-  const report = await n.rpc["instance.report"]({ storage: n.storage }, caller);
+  const report = await n.rpc["instance.report"]({ storage: n.storage, freeSpaceOf: ["file", "plain"] }, caller);
   t.is(report.storage.plain, 80);
   t.is(typeof report.storage.file, "number");
+});
+
+test("instance.report measures only the free space asked for: a listing runs no vgs", async (t) => {
+  const n = await node(t, { lvm: recordedLvm({ stdout: vgsWithTwoDisks }) });
+  const listing = await n.rpc["instance.report"]({ storage: n.storage, freeSpaceOf: [] }, caller);
+  t.deepEqual(listing.storage, { file: null, plain: null });
+  t.deepEqual(n.lvm.commands, []);
+  const forPlain = await n.rpc["instance.report"]({ storage: n.storage, freeSpaceOf: ["plain"] }, caller);
+  t.deepEqual(forPlain.storage, { file: null, plain: 80 });
+  t.is(n.lvm.commands.length, 1);
 });
 
 test("instance.disks.create makes every disk with its size and format and answers their paths", async (t) => {
