@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Builds alkor's own N-API addon native/libvirt-extra.c (the libvirt calls
-# @unraid/libvirt lacks) into build/native/libvirt-extra.node. Needs a C
+# Builds alkor's own native parts into build/native/: the thin client of the
+# alkor-* commands (native/alkor-cli.c), and the N-API addon
+# native/libvirt-extra.c (the libvirt calls @unraid/libvirt lacks). Needs a C
 # compiler, libvirt-dev and pkg-config (scripts/deps.sh), and Node's headers:
 # those of the node on PATH (a Node tarball has include/node beside bin/),
-# else /usr/include/node. Rebuilds only when the source or this script changed.
+# else /usr/include/node. Rebuilds each only when its source or this script changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+client=build/native/alkor-cli
+if ! { [ -f "$client" ] && [ "$client" -nt native/alkor-cli.c ] && [ "$client" -nt "$0" ]; }; then
+  mkdir -p "$(dirname "$client")"
+  cc -std=c11 -O2 -Wall -Wextra -o "$client.tmp" native/alkor-cli.c
+  mv "$client.tmp" "$client"
+  echo "build-native: built $client"
+fi
 
 source_file=native/libvirt-extra.c
 output=build/native/libvirt-extra.node

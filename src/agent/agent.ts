@@ -51,6 +51,8 @@ import { loadOrCreateIdentity } from "./identity.js";
 import { ServiceGroup, type Service } from "./lifecycle.js";
 import { MembershipDirectory } from "./node-directory.js";
 import { RapiListeners } from "./rapi-listeners.js";
+import { CliService } from "../cli/cli-service.js";
+import { agentPrograms } from "../cli/programs/index.js";
 
 /** Everything the agent takes from the world, injected so tests and the simulator can replace it. */
 export interface AgentWorld {
@@ -59,6 +61,8 @@ export interface AgentWorld {
   log: Logger;
   hostName: string;
   version: string;
+  /** $TZ ("" or absent when unset): the agent runs a thin client's command only when the client's is the same. */
+  timeZone?: string;
   /** Each call reads the hardware anew. */
   readSystemInfo: () => SystemInfoSource;
   profileFiles: ProfileFiles;
@@ -362,7 +366,8 @@ export class Agent implements Service {
       log: log.child({ component: "rapi" }),
     });
     services.push(cluster, runner);
-    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, cluster: control, jobs, instances, log }));
+    const cli = new CliService({ programs: agentPrograms, endpoint: `unix:${config.controlSocket}`, timeZone: world.timeZone ?? "", log: log.child({ component: "cli" }) });
+    services.push(new LocalApiServer({ listen: { socketPath: config.controlSocket }, directory, cluster: control, jobs, instances, cli, log }));
     services.push(rapi);
     services.push({ name: "rpc", start: async () => {}, stop: async () => rpc.close() });
     const hypervisor = world.instances?.hypervisor;

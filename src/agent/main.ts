@@ -92,6 +92,7 @@ async function main(argv: string[]): Promise<void> {
     log,
     hostName: hostname(),
     version: alkorPackage.version,
+    timeZone: process.env.TZ ?? "",
     readSystemInfo: processSystemInfo,
     makeCertificate: (commonName) => makeSelfSignedCertificate(processExec, commonName, certificateDays),
     profileFiles: fsProfileFiles,

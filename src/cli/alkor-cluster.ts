@@ -1,30 +1,5 @@
 #!/usr/bin/env node
-import { systemClock } from "../host/clock.js";
-import { addClusterInfoCommand } from "./cluster/info.js";
-import { addClusterInitCommand } from "./cluster/init.js";
-import { addClusterGetmasterCommand, addClusterMasterFailoverCommand } from "./cluster/master.js";
-import { addClusterModifyCommand } from "./cluster/modify.js";
-import { addClusterQueueCommand } from "./cluster/queue.js";
-import { addClusterSearchTagsCommand } from "./cluster/search-tags.js";
-import { addClusterStatusCommand } from "./cluster/status.js";
-import { addClusterVerifyCommand } from "./cluster/verify.js";
-import { addClusterVersionCommand } from "./cluster/version.js";
-import { addClusterWatcherCommand } from "./cluster/watcher.js";
-import { createProgram, runCli } from "./common.js";
-import { addTagCommands } from "./tags.js";
+import { runCliProcess } from "./common.js";
+import { alkorClusterProgram } from "./programs/alkor-cluster.js";
 
-const program = createProgram("alkor-cluster", "Found, query and change an alkor cluster through the local agent.");
-addClusterInitCommand(program);
-addClusterGetmasterCommand(program);
-addClusterInfoCommand(program);
-addClusterVersionCommand(program);
-addClusterMasterFailoverCommand(program);
-addClusterModifyCommand(program);
-addClusterStatusCommand(program);
-addClusterVerifyCommand(program);
-addClusterQueueCommand(program);
-addClusterWatcherCommand(program, systemClock);
-addTagCommands(program, "cluster");
-addClusterSearchTagsCommand(program);
-
-process.exitCode = await runCli(program, process.argv);
+await runCliProcess(alkorClusterProgram());

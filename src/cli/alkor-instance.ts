@@ -1,28 +1,5 @@
 #!/usr/bin/env node
-import { createProgram, runCli } from "./common.js";
-import { addInstanceAddCommand } from "./instance/add.js";
-import { addInstanceBatchCreateCommand } from "./instance/batch-create.js";
-import { addInstanceConsoleCommand } from "./instance/console.js";
-import { addInstanceDiskCommands } from "./instance/disks.js";
-import { addInstanceInfoCommand } from "./instance/info.js";
-import { addInstanceListCommand } from "./instance/list.js";
-import { addInstanceModifyCommand } from "./instance/modify.js";
-import { addInstancePowerCommands } from "./instance/power.js";
-import { addInstanceRemoveCommand } from "./instance/remove.js";
-import { addInstanceRenameCommand } from "./instance/rename.js";
-import { addTagCommands } from "./tags.js";
+import { runCliProcess } from "./common.js";
+import { alkorInstanceProgram } from "./programs/alkor-instance.js";
 
-const program = createProgram("alkor-instance", "Create, query, change and reach the instances of an alkor cluster through the local agent.");
-addInstanceAddCommand(program);
-addInstanceBatchCreateCommand(program);
-addInstanceRemoveCommand(program);
-addInstanceListCommand(program);
-addInstanceInfoCommand(program);
-addInstancePowerCommands(program);
-addInstanceModifyCommand(program);
-addInstanceRenameCommand(program);
-addInstanceDiskCommands(program);
-addInstanceConsoleCommand(program);
-addTagCommands(program, "instance");
-
-process.exitCode = await runCli(program, process.argv);
+await runCliProcess(alkorInstanceProgram());

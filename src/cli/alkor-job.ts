@@ -1,16 +1,5 @@
 #!/usr/bin/env node
-import { createProgram, runCli } from "./common.js";
-import { addJobArchiveCommands } from "./job/archive.js";
-import { addJobCancelCommand } from "./job/cancel.js";
-import { addJobInfoCommand } from "./job/info.js";
-import { addJobListCommand } from "./job/list.js";
-import { addJobWatchCommand } from "./job/watch.js";
+import { runCliProcess } from "./common.js";
+import { alkorJobProgram } from "./programs/alkor-job.js";
 
-const program = createProgram("alkor-job", "List, follow, cancel and archive the cluster's jobs through the local agent.");
-addJobListCommand(program);
-addJobInfoCommand(program);
-addJobWatchCommand(program);
-addJobCancelCommand(program);
-addJobArchiveCommands(program);
-
-process.exitCode = await runCli(program, process.argv);
+await runCliProcess(alkorJobProgram());

@@ -1,18 +1,5 @@
 #!/usr/bin/env node
-import { createProgram, runCli } from "./common.js";
-import { addNodeAddCommand } from "./node/add.js";
-import { addNodeInfoCommand } from "./node/info.js";
-import { addNodeListCommand } from "./node/list.js";
-import { addNodeModifyCommand } from "./node/modify.js";
-import { addNodeRemoveCommand } from "./node/remove.js";
-import { addTagCommands } from "./tags.js";
+import { runCliProcess } from "./common.js";
+import { alkorNodeProgram } from "./programs/alkor-node.js";
 
-const program = createProgram("alkor-node", "Query and change the nodes of an alkor cluster through the local agent.");
-addNodeListCommand(program);
-addNodeInfoCommand(program);
-addNodeAddCommand(program);
-addNodeRemoveCommand(program);
-addNodeModifyCommand(program);
-addTagCommands(program, "node");
-
-process.exitCode = await runCli(program, process.argv);
+await runCliProcess(alkorNodeProgram());

@@ -9,7 +9,7 @@ import { fsProfileFiles } from "../host/hw/profile-files.js";
 import { loadProfiles } from "../host/hw/profile.js";
 import { liveSystemInfo } from "../host/hw/systeminformation-source.js";
 import { prepareStorage } from "../node/storage-prep.js";
-import { createProgram, runCli } from "./common.js";
+import { createProgram, runCliProcess } from "./common.js";
 
 const program = createProgram(
   "alkor-prepare-storage",
@@ -36,4 +36,4 @@ const program = createProgram(
     );
   });
 
-process.exitCode = await runCli(program, process.argv);
+await runCliProcess(program);

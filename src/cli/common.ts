@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { AlkorError } from "../model/errors.js";
 import { DEFAULT_ENDPOINT, ENDPOINT_ENV, resolveEndpoint, type Endpoint } from "./endpoint.js";
+import { cliIo, processIo, RunLocally, runWithIo, type CliIo } from "./io.js";
 import { selectColumns, UNITS, type Column, type Units } from "./table.js";
 
 /** A mistake in how a command was called: exit status 2, like commander's own usage errors. */
@@ -23,11 +24,15 @@ export interface ListOptions extends EndpointOptions {
 
 /**
  * A program whose errors come back to runCli instead of exiting, so that
- * exit statuses are decided in one place. Subcommands made with
- * program.command() inherit this.
+ * exit statuses are decided in one place, and whose help and usage errors go
+ * to the running command's io. Subcommands made with program.command()
+ * inherit both.
  */
 export function createProgram(name: string, description: string): Command {
-  return new Command(name).description(description).exitOverride();
+  return new Command(name)
+    .description(description)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => cliIo().writeOut(text), writeErr: (text) => cliIo().writeErr(text) });
 }
 
 export function addEndpointOption(command: Command): Command {
@@ -51,7 +56,7 @@ export function addListOptions<Row>(command: Command, columns: readonly Column<R
 }
 
 export function endpointOf(options: EndpointOptions): Endpoint {
-  return asUsage(() => resolveEndpoint(options.endpoint, process.env));
+  return asUsage(() => resolveEndpoint(options.endpoint, cliIo().env));
 }
 
 export function columnsOf<Row>(columns: readonly Column<Row>[], defaults: readonly string[], options: ListOptions): Column<Row>[] {
@@ -69,35 +74,44 @@ function asUsage<T>(parse: () => T): T {
 }
 
 export function printLines(lines: readonly string[]): void {
-  if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
+  if (lines.length > 0) cliIo().writeOut(`${lines.join("\n")}\n`);
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  cliIo().writeOut(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/**
- * Runs the command line and returns the exit status: 0 done, 1 failed
- * (the reason on stderr, without a stack trace), 2 usage error.
- */
-export async function runCli(program: Command, argv: readonly string[]): Promise<number> {
+/** Runs a command in its own process: its output on stdout and stderr, its exit status the process's. */
+export async function runCliProcess(program: Command): Promise<void> {
   // A reader that stops early (alkor-node list | head) is not a failure.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code !== "EPIPE") process.stderr.write(`Cannot write the output: ${error.message}\n`);
     process.exit(error.code === "EPIPE" ? 0 : 1);
   });
-  try {
-    await program.parseAsync(argv);
-    return 0;
-  } catch (error) {
-    // Commander has printed its own message (or the help) already.
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\n`);
-      return 2;
+  process.exitCode = await runCli(program, process.argv, processIo());
+}
+
+/**
+ * Runs the command line and returns the exit status: 0 done, 1 failed
+ * (the reason on stderr, without a stack trace), 2 usage error. RunLocally
+ * is passed on: the caller decides where the command runs instead.
+ */
+export async function runCli(program: Command, argv: readonly string[], io: CliIo): Promise<number> {
+  return runWithIo(io, async () => {
+    try {
+      await program.parseAsync(argv);
+      return 0;
+    } catch (error) {
+      if (error instanceof RunLocally) throw error;
+      // Commander has printed its own message (or the help) already.
+      if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+      if (error instanceof UsageError) {
+        io.writeErr(`error: ${error.message}\n`);
+        return 2;
+      }
+      const message = error instanceof AlkorError ? error.message : `Internal error: ${error instanceof Error ? error.message : String(error)}`;
+      io.writeErr(`${message}\n`);
+      return 1;
     }
-    const message = error instanceof AlkorError ? error.message : `Internal error: ${error instanceof Error ? error.message : String(error)}`;
-    process.stderr.write(`${message}\n`);
-    return 1;
-  }
+  });
 }

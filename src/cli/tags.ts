@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { tagsPath, TagsBodySchema, type TagKind } from "../api/local/contract.js";
 import { NodeNameSchema } from "../model/node.js";
 import { addEndpointOption, endpointOf, printLines, UsageError, type EndpointOptions } from "./common.js";
 import { getJson } from "./endpoint.js";
+import { callerProcess, type CallerProcess } from "./io.js";
 import { addJobOptions, type JobOptions } from "./jobs/job-options.js";
 import { runJob } from "./jobs/runner.js";
 import { checkRequest } from "./options.js";
@@ -30,18 +32,19 @@ function describeTarget(kind: TagKind): string {
 
 /** Ganeti's --from: tags one per line from a file, or from standard input with "-"; blank lines are skipped. */
 async function tagsFrom(source: string): Promise<string[]> {
+  const caller = callerProcess("reads tags from a file or standard input");
   let text: string;
   try {
-    text = source === "-" ? await readStdin() : await readFile(source, "utf8");
+    text = source === "-" ? await readStdin(caller) : await readFile(resolve(caller.cwd, source), "utf8");
   } catch (error) {
     throw new UsageError(`Cannot read tags from ${source}: ${(error as Error).message}.`);
   }
   return text.split("\n").map((line) => line.trim()).filter((line) => line !== "");
 }
 
-async function readStdin(): Promise<string> {
+async function readStdin(caller: CallerProcess): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of caller.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
 

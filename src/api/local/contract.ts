@@ -222,3 +222,20 @@ export const ClusterVerifyResultSchema = z.object({
 
 /** OP_NODE_SET_PARAMS: the parameters changed and their new values, as Ganeti's LUNodeSetParams returns them. */
 export const NodeSetParamsResultSchema = z.array(z.tuple([z.string(), z.unknown()]));
+
+/**
+ * The thin client's path (native/alkor-cli.c): the agent runs an alkor-*
+ * command line for it and streams back frames (cli-frames.ts). Served on
+ * the unix socket only.
+ */
+export const CLI_PATH = "/v1/cli";
+export const CliRequestSchema = z
+  .object({
+    program: z.string().min(1).max(64),
+    args: z.array(z.string().max(64 * 1024)).max(4096),
+    stdinIsTTY: z.boolean(),
+    /** The caller's $TZ, "" when unset: times are printed in the zone of the process that prints them. */
+    timeZone: z.string().max(256),
+  })
+  .strict();
+export type CliRequest = z.infer<typeof CliRequestSchema>;

@@ -17,6 +17,9 @@ import {
   CLUSTER_MASTER_PATH,
   CLUSTER_PATH,
   CLUSTER_STATUS_PATH,
+  CLI_PATH,
+  CliRequestSchema,
+  type CliRequest,
   ClusterInitRequestSchema,
   JobArchiveRequestSchema,
   JOBS_ARCHIVE_PATH,
@@ -37,6 +40,11 @@ import {
 import type { InstanceDirectory } from "./instance-directory.js";
 import type { NodeDirectory } from "./node-directory.js";
 
+/** Runs a command line and streams its output (cli-service.ts). */
+export interface CliRunner {
+  run(request: CliRequest, response: ServerResponse): Promise<void>;
+}
+
 /** A unix socket (the default, guarded by file permissions) or a TCP address. */
 export type LocalApiListen = { socketPath: string } | { host: string; port: number };
 
@@ -49,6 +57,8 @@ export interface LocalApiServerOptions {
   jobs?: JobQueueApi;
   /** Instances and OS definitions with what the nodes report; absent in tests of the rest. */
   instances?: InstanceDirectory;
+  /** Runs command lines for the thin client; served only on a unix socket, whose permissions say who may. */
+  cli?: CliRunner;
   log: Logger;
 }
 
@@ -130,6 +140,12 @@ export class LocalApiServer implements Service {
     try {
       const text = await readBody(request);
       const url = parseUrl(request.url ?? "");
+      const { cli, listen } = this.options;
+      if (cli !== undefined && "socketPath" in listen && url.pathname === CLI_PATH && request.method === "POST") {
+        // Streams its own answer; errors before the first byte are answered below.
+        await cli.run(parseBody(CliRequestSchema, text, CLI_PATH), response);
+        return;
+      }
       reply = await this.route({
         method: request.method ?? "",
         path: url.pathname,

@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { CLUSTER_INIT_PATH, ClusterInfoBodySchema, ClusterInitRequestSchema, type ClusterInfoBody } from "../../api/local/contract.js";
 import { addEndpointOption, endpointOf, printLines, UsageError, type EndpointOptions } from "../common.js";
 import { requestJson } from "../endpoint.js";
+import { callerProcess } from "../io.js";
 import { checkRequest, parseInteger } from "../options.js";
 import { masterNetdevText } from "./info.js";
 
@@ -47,6 +48,8 @@ export function addClusterInitCommand(program: Command): void {
     .option("--master-netdev <dev>", "the network device for the cluster IP (default: the management address's device)")
     .option("--candidate-pool-size <n>", `how many nodes to keep as master candidates (default: ${DEFAULT_POOL_SIZE})`, parseInteger);
   addEndpointOption(command).action(async (name: string, options: InitOptions) => {
+    // Commander reads the token from the environment of the process it runs in.
+    callerProcess("takes the join token from its environment");
     // Checked here rather than by commander, whose message would not mention the environment.
     if (options.joinToken === undefined) throw new UsageError(`Give the join token in $${JOIN_TOKEN_ENV} or with --join-token.`);
     const request = checkRequest(

@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { OpcodeInput } from "../../cluster/jobs/model.js";
 import { DiskTemplateSchema } from "../../cluster/state/instance-schema.js";
 import { AlkorError } from "../../model/errors.js";
 import { printLines, UsageError } from "../common.js";
+import { callerProcess } from "../io.js";
 import { addJobOptions, type JobOptions } from "../jobs/job-options.js";
 import { compareInstanceNames } from "../../api/rapi/instance-fields.js";
 import { checkRequest } from "../options.js";
@@ -190,9 +192,10 @@ export function addInstanceBatchCreateCommand(program: Command): void {
     .description("create the instances a JSON file defines, one job each (see Ganeti's gnt-instance batch-create)")
     .argument("<file>", "the instance definition file");
   addJobOptions(command).action(async (file: string, options: JobOptions) => {
+    const caller = callerProcess("reads an instance definition file");
     let content: string;
     try {
-      content = await readFile(file, "utf8");
+      content = await readFile(resolve(caller.cwd, file), "utf8");
     } catch (error) {
       throw new UsageError(`Cannot read the instance definition file ${file}: ${(error as Error).message}.`);
     }

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { UsageError } from "../common.js";
+import { callerProcess, cliIo } from "../io.js";
 
 const CHOICES_HELP = " y - Perform the operation\n n - Do not perform the operation\n ? - Show this help\n";
 
@@ -33,10 +34,11 @@ export async function askUser(question: string, input: Readable, output: Writabl
  * which option skips the question.
  */
 export function requireTerminal(refusal: string): void {
-  if (!process.stdin.isTTY) throw new UsageError(refusal);
+  if (!cliIo().stdinIsTTY) throw new UsageError(refusal);
 }
 
-/** askUser on the process's own terminal. */
+/** askUser on the caller's own terminal. */
 export function askOnTerminal(question: string): Promise<boolean> {
-  return askUser(question, process.stdin, process.stdout);
+  const caller = callerProcess("asks on the terminal");
+  return askUser(question, caller.stdin, caller.stdout);
 }

@@ -4,6 +4,7 @@ import { instanceConsolePath, InstanceConsoleBodySchema, type InstanceConsoleBod
 import { AlkorError } from "../../model/errors.js";
 import { addEndpointOption, endpointOf, printLines, type EndpointOptions } from "../common.js";
 import { getJson } from "../endpoint.js";
+import { callerProcess, cliIo } from "../io.js";
 import { runConsoleSession } from "./console-session.js";
 import { instanceName } from "./names.js";
 
@@ -52,6 +53,7 @@ export function addInstanceConsoleCommand(program: Command): void {
     .option("--show-cmd", "print the command that reaches the console instead of running it");
   addEndpointOption(command).action(async (text: string, options: ConsoleOptions) => {
     const name = instanceName(text);
+    const caller = options.showCmd ? undefined : callerProcess("connects the terminal to a console");
     const target = await getJson(endpointOf(options), instanceConsolePath(name), InstanceConsoleBodySchema);
     requireSerialConsole(target);
     const argv = consoleCommand(target);
@@ -59,15 +61,17 @@ export function addInstanceConsoleCommand(program: Command): void {
       printLines([argv.map(shellQuote).join(" ")]);
       return;
     }
+    if (caller === undefined) throw new AlkorError("internal_error", "The console has no terminal to connect.");
     if (!target.self) {
       const status = await runInteractive(argv);
       if (status !== 0) throw new AlkorError("environment_error", `Connection to the console of instance ${name} on ${target.node} failed (ssh exited with status ${status}).`);
       return;
     }
-    process.stderr.write(`Connected to the console of ${name}; type ^] to leave.\n`);
-    const end = await runConsoleSession(target.socketPath, process.stdin, process.stdout);
+    const { writeErr } = cliIo();
+    writeErr(`Connected to the console of ${name}; type ^] to leave.\n`);
+    const end = await runConsoleSession(target.socketPath, caller.stdin, caller.stdout);
     // A paused stdin pipe still holds the process open; the session is over.
-    process.stdin.destroy();
-    if (end === "closed") process.stderr.write(`\nThe console of ${name} closed.\n`);
+    caller.stdin.destroy();
+    if (end === "closed") writeErr(`\nThe console of ${name} closed.\n`);
   });
 }

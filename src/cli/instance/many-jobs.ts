@@ -3,6 +3,7 @@ import type { OpcodeInput } from "../../cluster/jobs/model.js";
 import { asAlkorError } from "../../model/errors.js";
 import { endpointOf, printLines } from "../common.js";
 import { requestJson } from "../endpoint.js";
+import { cliIo } from "../io.js";
 import { jobFailure } from "../jobs/failure.js";
 import type { JobOptions } from "../jobs/job-options.js";
 import { followJob } from "../jobs/runner.js";
@@ -35,7 +36,7 @@ export async function runJobs(jobs: readonly NamedJob[], options: JobOptions): P
       const { jobId } = await requestJson(endpoint, "POST", JOBS_PATH, JobSubmitBodySchema, { ops: job.ops, priority: options.priority });
       submitted.push({ name: job.name, jobId, results: null });
     } catch (error) {
-      process.stderr.write(`Failed to submit job for ${job.name}: ${asAlkorError(error).message}\n`);
+      cliIo().writeErr(`Failed to submit job for ${job.name}: ${asAlkorError(error).message}\n`);
       submitted.push({ name: job.name, jobId: null, results: null });
     }
   }
@@ -50,7 +51,7 @@ export async function runJobs(jobs: readonly NamedJob[], options: JobOptions): P
     printLines([`Waiting for job ${outcome.jobId} for ${outcome.name} ...`]);
     const job = await followJob(endpoint, outcome.jobId);
     if (job.status === "success") outcome.results = job.ops.map((op) => op.result);
-    else process.stderr.write(`Job ${outcome.jobId} for ${outcome.name} has failed: ${jobFailure(job).message}\n`);
+    else cliIo().writeErr(`Job ${outcome.jobId} for ${outcome.name} has failed: ${jobFailure(job).message}\n`);
   }
   return submitted;
 }

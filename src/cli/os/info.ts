@@ -3,6 +3,7 @@ import { OS_PATH, OsListBodySchema } from "../../api/local/contract.js";
 import { AlkorError } from "../../model/errors.js";
 import { addEndpointOption, endpointOf, printLines, type EndpointOptions } from "../common.js";
 import { getJson } from "../endpoint.js";
+import { cliIo } from "../io.js";
 import { summarizeOses, unansweredLines, type OsSummary } from "./summary.js";
 
 /** One OS as gnt-os info shows it: validity, then (when valid) API versions, variants and parameters. */
@@ -25,7 +26,7 @@ export function addOsInfoCommand(program: Command): void {
     .argument("[oses...]", "only these OSes (default: all)");
   addEndpointOption(command).action(async (names: string[], options: EndpointOptions) => {
     const report = summarizeOses((await getJson(endpointOf(options), OS_PATH, OsListBodySchema)).nodes);
-    for (const line of unansweredLines(report)) process.stderr.write(`${line}\n`);
+    for (const line of unansweredLines(report)) cliIo().writeErr(`${line}\n`);
     // name+variant names the OS too.
     const wanted = names.map((name) => name.split("+")[0]!);
     const shown = wanted.length === 0 ? report.oses : report.oses.filter((os) => wanted.includes(os.name));

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { OS_PATH, OsListBodySchema } from "../../api/local/contract.js";
 import { addEndpointOption, endpointOf, printLines, type EndpointOptions } from "../common.js";
 import { getJson } from "../endpoint.js";
+import { cliIo } from "../io.js";
 import { formatTable, type Column } from "../table.js";
 import { osNames, summarizeOses, unansweredLines, type OsReport } from "./summary.js";
 
@@ -20,7 +21,7 @@ export function addOsListCommand(program: Command): void {
     .option("--no-headers", "do not print the header line");
   addEndpointOption(command).action(async (options: EndpointOptions & { headers: boolean }) => {
     const report = summarizeOses((await getJson(endpointOf(options), OS_PATH, OsListBodySchema)).nodes);
-    for (const line of unansweredLines(report)) process.stderr.write(`${line}\n`);
+    for (const line of unansweredLines(report)) cliIo().writeErr(`${line}\n`);
     printLines(formatOsList(report, options.headers));
   });
 }

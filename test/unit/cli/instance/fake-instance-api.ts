@@ -8,6 +8,8 @@ import { pino } from "pino";
 import type { InstanceConsoleBody, OsListBody } from "../../../../src/api/local/contract.js";
 import type { InstanceDirectory } from "../../../../src/api/local/instance-directory.js";
 import { LocalApiServer } from "../../../../src/api/local/server.js";
+import { CliService } from "../../../../src/cli/cli-service.js";
+import { agentPrograms } from "../../../../src/cli/programs/index.js";
 import { parseOpcode } from "../../../../src/cluster/jobs/opcode-input.js";
 import { opcodeTable } from "../../../../src/cluster/opcodes/table.js";
 import { AlkorError } from "../../../../src/model/errors.js";
@@ -118,11 +120,12 @@ export function succeeding(results: unknown[] = []): FakeJobQueue {
 /**
  * A real local API server on a unix socket in a fresh temporary directory
  * with instances (and jobs, tags) behind it, stopped when the test ends;
- * returns its endpoint.
+ * returns its endpoint. With thinClient it also runs commands for
+ * native/alkor-cli, as the agent does, in UTC.
  */
 export async function startInstanceApi(
   t: ExecutionContext,
-  options: { instances?: InstanceDirectory; jobs?: FakeJobQueue; tags?: SampleTags } = {},
+  options: { instances?: InstanceDirectory; jobs?: FakeJobQueue; tags?: SampleTags; thinClient?: boolean } = {},
 ): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "alkor-instance-api-"));
   const socketPath = join(dir, "alkord.sock");
@@ -132,6 +135,7 @@ export async function startInstanceApi(
     cluster: new FakeClusterControl(options.tags ? { tags: options.tags } : {}),
     jobs: options.jobs ?? new FakeJobQueue(),
     instances: options.instances ?? new FakeInstanceDirectory(),
+    ...(options.thinClient ? { cli: new CliService({ programs: agentPrograms, endpoint: `unix:${socketPath}`, timeZone: "UTC", log: pino({ level: "silent" }) }) } : {}),
     log: pino({ level: "silent" }),
   });
   await server.start();
