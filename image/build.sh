@@ -126,6 +126,8 @@ cp -r dist/bundle "$app/dist/bundle"
 # libvirt's binding (beside the bundle, where it looks) and alkor's own addon for the calls it lacks.
 cp -r dist/build "$app/dist/build"
 install -D -m 0755 build/native/libvirt-extra.node "$app/build/native/libvirt-extra.node"
+# The thin client bin/'s alkor-* commands run first (the agent runs the command line for it).
+install -D -m 0755 build/native/alkor-cli "$app/build/native/alkor-cli"
 cp -r os "$app/os"
 cp -r hw-profiles "$app/hw-profiles"
 install -m 0644 package.json "$app/package.json"
