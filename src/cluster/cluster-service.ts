@@ -290,10 +290,23 @@ export class ClusterService implements Service {
       await driver.waitApplied(index!, timeoutMs);
       return this.options.self.uuid;
     }
-    const master = await this.masterName(timeoutMs);
-    const { index, master: masterUuid } = await this.options.call(master, "cluster.read", {}, timeoutMs);
-    await driver.waitApplied(index, timeoutMs);
-    return masterUuid;
+    const deadline = this.options.clock.now() + timeoutMs;
+    const left = (): number => Math.max(1, deadline - this.options.clock.now());
+    for (;;) {
+      const master = await this.masterName(left());
+      const asked = driver.status().leaderId;
+      try {
+        const { index, master: masterUuid } = await this.options.call(master, "cluster.read", {}, left());
+        await driver.waitApplied(index, left());
+        return masterUuid;
+      } catch (error) {
+        // The node asked has lost the master role and this one has not heard of the next master yet: ask that one when it does, within the same time.
+        if (asAlkorError(error).code !== "wrong_state" || deadline <= this.options.clock.now()) throw error;
+        await this.until(() => driver.status().leaderId !== asked, left(), "news of the new master").catch(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /** Answers a peer's cluster.read: only the master with a valid lease may. */

@@ -9,7 +9,7 @@ export type Command =
   | { kind: "network"; node: string; up: boolean }
   | { kind: "partition"; sides: string[][] }
   | { kind: "heal" }
-  | { kind: "crash" | "restart" | "failover"; node: string }
+  | { kind: "crash" | "restart" | "failover" | "read"; node: string }
   | { kind: "modify"; node: string; masterCandidate: boolean; force: boolean }
   | { kind: "pool"; size: number };
 
@@ -18,7 +18,7 @@ const grammar: Array<[RegExp, (match: string[]) => Command]> = [
   [/^network (\S+) (on|off)$/, ([, node, state]) => ({ kind: "network", node: node!, up: state === "on" })],
   [/^partition ([^|]+(?:\|[^|]+)+)$/, ([, sides]) => ({ kind: "partition", sides: sides!.split("|").map((side) => side.trim().split(/\s+/)) })],
   [/^heal$/, () => ({ kind: "heal" })],
-  [/^(crash|restart|failover) (\S+)$/, ([, kind, node]) => ({ kind: kind as "crash", node: node! })],
+  [/^(crash|restart|failover|read) (\S+)$/, ([, kind, node]) => ({ kind: kind as "crash", node: node! })],
   [/^modify (\S+) -C (yes|no)( --force)?$/, ([, node, flag, force]) => ({ kind: "modify", node: node!, masterCandidate: flag === "yes", force: force !== undefined })],
   [/^pool (\d+)$/, ([, size]) => ({ kind: "pool", size: Number(size) })],
 ];
@@ -31,6 +31,7 @@ export const commandSyntax = [
   "crash NODE",
   "restart NODE",
   "failover NODE",
+  "read NODE",
   "modify NODE -C yes|no [--force]",
   "pool SIZE",
 ];
@@ -75,6 +76,11 @@ export async function runCommand(sim: SimCluster, command: Command, note: (text:
       return sim.start(command.node);
     case "failover":
       return operate(sim, sim.node(command.node), note, async (commands) => `${await commands.failover()} is the master now`);
+    case "read":
+      return operate(sim, sim.node(command.node), note, async (commands, life) => {
+        const { state, master } = await commands.read();
+        return `read serial ${state.serial}, confirmed by master ${life.service.nodeName(master) ?? master}`;
+      });
     case "modify": {
       const { node, masterCandidate, force } = command;
       const name = sim.node(node).name;
