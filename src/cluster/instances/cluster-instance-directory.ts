@@ -8,10 +8,7 @@ import { findInstance } from "../opcodes/instance-target.js";
 import { filledHvParams } from "../state/instance-schema.js";
 import type { ClusterState } from "../state/schema.js";
 import { instanceView, type ReportsByNode } from "./instance-view.js";
-import { nodeReports } from "./node-reports.js";
-
-/** A listing shows a node that is slow to answer as unreachable rather than waiting for it. */
-const listReportTimeoutMs = 5000;
+import { listReportTimeoutMs, nodeReports, reportsByNodeUuid } from "./node-reports.js";
 
 export interface ClusterInstanceDirectoryOptions {
   /** The configuration after a linearizable read. */
@@ -71,7 +68,6 @@ export class ClusterInstanceDirectory implements InstanceDirectory {
 
   private async reportsFor(state: ClusterState, nodeUuids: ReadonlySet<string>): Promise<ReportsByNode> {
     const nodes = [...nodeUuids].map((uuid) => state.nodes[uuid]).filter((node) => node !== undefined && !node.offline);
-    const results = await nodeReports(state, nodes, this.options.nodeRpc, { timeoutMs: listReportTimeoutMs });
-    return new Map(results.map((result) => [result.node.uuid, "report" in result ? result.report : { error: result.error }]));
+    return reportsByNodeUuid(await nodeReports(state, nodes, this.options.nodeRpc, { timeoutMs: listReportTimeoutMs }));
   }
 }

@@ -8,6 +8,9 @@ export type NodeReportResult = { node: ClusterNode; report: NodeInstanceReport }
 /** Long enough for a node whose libvirtd starts on this first connection and probes qemu (10-12 s under TCG in the lab). */
 export const nodeReportTimeoutMs = 30_000;
 
+/** A listing shows a node that is slow to answer as unreachable rather than waiting for it. */
+export const listReportTimeoutMs = 5000;
+
 /**
  * Asks every given node for its instance report at once; a node that does not
  * answer gets its error, not a failure of the whole. Listings wait less than
@@ -30,4 +33,9 @@ export async function nodeReports(
       }
     }),
   );
+}
+
+/** The reports by node UUID, as instance views read them: a report, or why there is none. */
+export function reportsByNodeUuid(results: readonly NodeReportResult[]): Map<string, NodeInstanceReport | { error: string }> {
+  return new Map(results.map((result) => [result.node.uuid, "report" in result ? result.report : { error: result.error }]));
 }

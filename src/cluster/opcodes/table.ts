@@ -4,6 +4,7 @@ import { clusterVerify } from "./cluster-verify.js";
 import type { OpcodeDefinition } from "./definition.js";
 import { instanceCreate } from "./instance-create.js";
 import { instanceActivateDisks, instanceDeactivateDisks, instanceGrowDisk, instanceRecreateDisks } from "./instance-disks.js";
+import { instanceQueryData } from "./instance-query-data.js";
 import { instanceReboot } from "./instance-reboot.js";
 import { instanceRemove } from "./instance-remove.js";
 import { instanceRename } from "./instance-rename.js";
@@ -28,6 +29,7 @@ export const opcodeTable: OpcodeTable = new Map(
       instanceCreate,
       instanceDeactivateDisks,
       instanceGrowDisk,
+      instanceQueryData,
       instanceReboot,
       instanceRecreateDisks,
       instanceRemove,

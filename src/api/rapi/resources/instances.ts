@@ -89,6 +89,21 @@ export function instanceRoutes(context: ResourceContext): Route[] {
       },
     },
     {
+      // A job even though it only reads (Ganeti's OP_INSTANCE_QUERY_DATA), so any user may; the answer is its id.
+      path: "/2/instances/:instance/info",
+      methods: {
+        GET: {
+          access: "read",
+          query: { static: "flag" },
+          handle: async (request) => {
+            const op = fillOpcode("OP_INSTANCE_QUERY_DATA", {}, { instances: [name(request)], static: request.query.flag("static") });
+            instanceByName((await backend.read()).state, name(request));
+            return submitJob(context, request, op);
+          },
+        },
+      },
+    },
+    {
       path: "/2/instances/:instance/startup",
       methods: {
         PUT: write({ query: { force: "flag", no_remember: "flag", "dry-run": "flag" } }, (request) =>

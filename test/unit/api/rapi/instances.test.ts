@@ -128,11 +128,6 @@ test("GET /2/instances/NAME is the instance's bulk item; an unknown one is Ganet
   assertRapiError(t, await rapiRequest(server, "GET", "/2/instances/bad_name!"), 400, /is not a valid instance name/);
 });
 
-test("/2/instances/NAME/info is not served: it is Ganeti's OP_INSTANCE_QUERY_DATA job, which alkor does not have", async (t) => {
-  const server = await rapiFor(t);
-  assertRapiError(t, await rapiRequest(server, "GET", "/2/instances/inst1.alkor.test/info"), 404, /^Nothing matches/);
-});
-
 test("/2/os lists the OS names valid on every node that answers, with their common variants, as Ganeti's /2/os", async (t) => {
   const server = await rapiFor(t);
   const answer = await rapiRequest(server, "GET", "/2/os");
@@ -268,6 +263,17 @@ test("modify, rename and the disk resources submit their opcodes; modify takes t
   assertRapiError(t, await rapiRequest(server, "POST", `${inst}/disk/1/grow`, { json: {} }), 400, /parameter amount/);
 });
 
+test("GET /2/instances/NAME/info submits OP_INSTANCE_QUERY_DATA for that instance (static with ?static=1), for a read-only user too", async (t) => {
+  const server = await rapiFor(t);
+  const inst = "/2/instances/inst1.alkor.test";
+  t.deepEqual(await opcodeOf(t, server, "GET", `${inst}/info`), { OP_ID: "OP_INSTANCE_QUERY_DATA", instances: ["inst1.alkor.test"], static: false });
+  t.deepEqual(await opcodeOf(t, server, "GET", `${inst}/info?static=1`), { OP_ID: "OP_INSTANCE_QUERY_DATA", instances: ["inst1.alkor.test"], static: true });
+  const read = await rapiRequest(server, "GET", `${inst}/info`, { auth: READER });
+  t.is(read.status, 200, read.text);
+  t.is(typeof read.json, "number");
+  assertRapiError(t, await rapiRequest(server, "GET", `${inst}/info?static=yes`), 400, /'static' parameter: it is 0 or 1/);
+});
+
 test("a write on an instance that is not configured is a 404 and submits nothing", async (t) => {
   const server = await rapiFor(t);
   const missing = "/2/instances/missing.alkor.test";
@@ -284,6 +290,7 @@ test("a write on an instance that is not configured is a 404 and submits nothing
     ["POST", `${missing}/disk/0/grow`, { amount: 1 }],
     ["PUT", `${missing}/tags?tag=a`, undefined],
     ["GET", `${missing}/tags`, undefined],
+    ["GET", `${missing}/info`, undefined],
   ] as const) {
     assertRapiError(t, await rapiRequest(server, method, path, json === undefined ? {} : { json }), 404, /^Instance missing\.alkor\.test does not exist\.$/);
   }
