@@ -56,8 +56,8 @@ def main():
   out["startup_status"] = wait(c, c.StartupInstance("ganeti1"))
   out["instance_started"] = c.GetInstance("ganeti1")
   info_job = c.GetInstanceInfo("ganeti1")
-  out["info_status"] = wait(c, info_job)
-  out["info"] = c.GetJobStatus(info_job)["opresult"][0]
+  out["instance_info_status"] = wait(c, info_job)
+  out["instance_info"] = c.GetJobStatus(info_job)["opresult"][0]
   out["remove_status"] = wait(c, c.DeleteInstance("ganeti1"))
   out["instances_after_remove"] = c.GetInstances()
   print(json.dumps(out))

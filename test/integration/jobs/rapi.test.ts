@@ -96,8 +96,8 @@ test.serial("Ganeti's own Python client reads the cluster, runs jobs and waits f
   t.like(out["instance_stopped"], { status: "ADMIN_down", oper_state: false, admin_state: "down" });
   t.is(out["startup_status"], "success");
   t.like(out["instance_started"], { status: "running", admin_state: "up" });
-  t.is(out["info_status"], "success");
-  t.like((out["info"] as Record<string, unknown>)["ganeti1"], { name: "ganeti1", config_state: "up", run_state: "up", pnode: "node3", disk_template: "diskless", hypervisor: "kvm" });
+  t.is(out["instance_info_status"], "success");
+  t.like((out["instance_info"] as Record<string, unknown>)["ganeti1"], { name: "ganeti1", config_state: "up", run_state: "up", pnode: "node3", disk_template: "diskless", hypervisor: "kvm" });
   t.is(out["remove_status"], "success");
   t.deepEqual(out["instances_after_remove"], []);
 });
