@@ -2,6 +2,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { LocalApiServer } from "../api/local/server.js";
+import { CliService } from "../cli/cli-service.js";
+import { agentPrograms } from "../cli/programs/index.js";
 import { ClusterCommands } from "../cluster/cluster-commands.js";
 import { ClusterIpHolder, fileHeldMarker, HELD_MARKER_FILE } from "../cluster/cluster-ip-holder.js";
 import { ClusterService } from "../cluster/cluster-service.js";
@@ -51,8 +53,6 @@ import { loadOrCreateIdentity } from "./identity.js";
 import { ServiceGroup, type Service } from "./lifecycle.js";
 import { MembershipDirectory } from "./node-directory.js";
 import { RapiListeners } from "./rapi-listeners.js";
-import { CliService } from "../cli/cli-service.js";
-import { agentPrograms } from "../cli/programs/index.js";
 
 /** Everything the agent takes from the world, injected so tests and the simulator can replace it. */
 export interface AgentWorld {

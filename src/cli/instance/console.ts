@@ -53,7 +53,6 @@ export function addInstanceConsoleCommand(program: Command): void {
     .option("--show-cmd", "print the command that reaches the console instead of running it");
   addEndpointOption(command).action(async (text: string, options: ConsoleOptions) => {
     const name = instanceName(text);
-    const caller = options.showCmd ? undefined : callerProcess("connects the terminal to a console");
     const target = await getJson(endpointOf(options), instanceConsolePath(name), InstanceConsoleBodySchema);
     requireSerialConsole(target);
     const argv = consoleCommand(target);
@@ -61,7 +60,8 @@ export function addInstanceConsoleCommand(program: Command): void {
       printLines([argv.map(shellQuote).join(" ")]);
       return;
     }
-    if (caller === undefined) throw new AlkorError("internal_error", "The console has no terminal to connect.");
+    // Only read so far, so the caller may still run it in its own process.
+    const caller = callerProcess("connects the terminal to a console");
     if (!target.self) {
       const status = await runInteractive(argv);
       if (status !== 0) throw new AlkorError("environment_error", `Connection to the console of instance ${name} on ${target.node} failed (ssh exited with status ${status}).`);

@@ -13,6 +13,7 @@ const Params = z
     instances: z.array(InstanceNameSchema).max(10_000).default([]),
     /** Only what the configuration says: no node is asked, and run_state is null. */
     static: z.boolean().default(false),
+    /** Ganeti's clients may send it; alkor always takes the instances' locks shared. */
     use_locking: z.boolean().optional(),
   })
   .strict();
@@ -37,12 +38,9 @@ export const instanceQueryData: OpcodeDefinition<Params> = {
   async run(params, context) {
     const state = context.state();
     const instances = params.instances.length === 0 ? Object.values(state.instances) : params.instances.map((name) => findInstance(state, name));
-    let reports: ReportsByNode = new Map();
-    if (!params.static) {
-      const primaries = [...new Set(instances.map((instance) => instance.primaryNode))].flatMap((uuid) => state.nodes[uuid] ?? []).filter((node) => !node.offline);
-      reports = reportsByNodeUuid(await nodeReports(state, primaries, context.services.nodeRpc, { timeoutMs: listReportTimeoutMs }));
-    }
-    return { result: Object.fromEntries(instances.map((instance) => [instance.name, queryData(instance, state, params.static ? null : reports)])), effects: [] };
+    const primaries = [...new Set(instances.map((instance) => instance.primaryNode))].flatMap((uuid) => state.nodes[uuid] ?? []).filter((node) => !node.offline);
+    const reports = params.static ? null : reportsByNodeUuid(await nodeReports(state, primaries, context.services.nodeRpc, { timeoutMs: listReportTimeoutMs }));
+    return { result: Object.fromEntries(instances.map((instance) => [instance.name, queryData(instance, state, reports)])), effects: [] };
   },
 };
 

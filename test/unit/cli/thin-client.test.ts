@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import test, { type ExecutionContext } from "ava";
 import { encodeFrames, FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD } from "../../../src/cli/cli-frames.js";
-import { FakeInstanceDirectory, runCli, sampleView, startInstanceApi, succeeding } from "./instance/fake-instance-api.js";
+import { FakeInstanceDirectory, runCli, SAMPLE_VIEWS, sampleView, startInstanceApi, succeeding } from "./instance/fake-instance-api.js";
 import type { Run } from "./run-cli.js";
 
 /*
@@ -94,13 +94,16 @@ test("an answer larger than one frame arrives whole and in order", async (t) => 
 
 test("commands that need the caller's files, standard input or terminal run in the caller's process, with nothing done in the agent", async (t) => {
   const jobs = succeeding();
-  const endpoint = await startInstanceApi(t, { jobs, thinClient: true });
+  const web1Console = { instance: "web1", node: "node1", self: true, socketPath: "/run/alkor/console/web1.sock", serialConsole: true };
+  const endpoint = await startInstanceApi(t, { jobs, instances: new FakeInstanceDirectory(SAMPLE_VIEWS, { web1: web1Console }), thinClient: true });
   const dir = await scratchDir(t);
   await writeFile(join(dir, "spec.json"), JSON.stringify({ web9: { template: "diskless", os: "alkor-image+blank" } }));
   const local = { node: "/bin/echo", cwd: dir };
   for (const args of [["batch-create", "spec.json"], ["add-tags", "--from", "-", "web1"], ["console", "web1"]]) {
     t.deepEqual(await runThin(endpoint, "alkor-instance", args, { ...local, stdin: "tag1\n" }), { code: 0, stdout: ranLocally("alkor-instance", args), stderr: "" }, args.join(" "));
   }
+  // Printing the console's command needs no terminal: the agent runs it.
+  t.deepEqual(await runThin(endpoint, "alkor-instance", ["console", "--show-cmd", "web1"]), { code: 0, stdout: "socat STDIO,raw,echo=0,escape=0x1d UNIX-CONNECT:/run/alkor/console/web1.sock\n", stderr: "" });
   const init = ["init", "--cluster-ip", "127.0.0.9", "c1"];
   t.deepEqual(await runThin(endpoint, "alkor-cluster", init, local), { code: 0, stdout: ranLocally("alkor-cluster", init), stderr: "" }, "the join token is in the caller's environment");
   t.is(jobs.submissions.length, 0);
