@@ -56,19 +56,28 @@ export function fullDomainSpec(name: string, overrides: Partial<DomainSpec> = {}
 
 /**
  * A hung libvirtd: a unix socket that accepts libvirt's connection and never
- * answers. At the test's end its connections are dropped (the hung calls then
- * fail, freeing their pool threads) and the socket removed.
+ * answers. With `later`, nothing listens until listen() is called. At the
+ * test's end its connections are dropped (the hung calls then fail, freeing
+ * their pool threads) and the socket removed.
  */
-export async function silentLibvirtd(t: ExecutionContext): Promise<{ uri: string; socketPath: string; accepted: Socket[] }> {
+export async function silentLibvirtd(
+  t: ExecutionContext,
+  options: { later?: boolean } = {},
+): Promise<{ uri: string; socketPath: string; accepted: Socket[]; listen: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "alkor-hv-"));
   const socketPath = join(dir, "silent.sock");
   const accepted: Socket[] = [];
-  const silent = createServer((socket) => accepted.push(socket));
-  await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
+  const silent = createServer((socket) => {
+    accepted.push(socket);
+    // The client gives up on a hung daemon and may reset the connection.
+    socket.on("error", () => undefined);
+  });
+  const listen = () => new Promise<void>((resolve) => silent.listen(socketPath, resolve));
+  if (!options.later) await listen();
   t.teardown(async () => {
     for (const socket of accepted) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
+    if (silent.listening) await new Promise((resolve) => silent.close(resolve));
     await rm(dir, { recursive: true, force: true });
   });
-  return { uri: `qemu+unix:///system?socket=${socketPath}`, socketPath, accepted };
+  return { uri: `qemu+unix:///system?socket=${socketPath}`, socketPath, accepted, listen };
 }

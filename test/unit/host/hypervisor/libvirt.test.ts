@@ -1,7 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import test from "ava";
 import { LibvirtHypervisor } from "../../../../src/host/hypervisor/libvirt.js";
 import { AlkorError } from "../../../../src/model/errors.js";
@@ -167,24 +163,16 @@ test("after close every call is refused with a sentence, never run on the closed
 });
 
 test("a connection that cannot open is an environment error with libvirt's reason, and the next call tries again", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "alkor-hv-"));
-  const socketPath = join(dir, "late.sock");
-  const accepted: Socket[] = [];
-  const silent = createServer((socket) => accepted.push(socket));
-  t.teardown(async () => {
-    for (const socket of accepted) socket.destroy();
-    if (silent.listening) await new Promise((resolve) => silent.close(resolve));
-    await rm(dir, { recursive: true, force: true });
-  });
-  const hypervisor = new LibvirtHypervisor({ uri: `qemu+unix:///system?socket=${socketPath}`, freeMemoryMiB: async () => 0, callTimeoutMs: 300 });
+  const { uri, accepted, listen } = await silentLibvirtd(t, { later: true });
+  const hypervisor = new LibvirtHypervisor({ uri, freeMemoryMiB: async () => 0, callTimeoutMs: 300 });
   t.teardown(() => hypervisor.close());
   await t.throwsAsync(hypervisor.domains(), {
     instanceOf: AlkorError,
     code: "environment_error",
-    message: /^libvirt \(qemu\+unix:.*\) could not open a connection: Failed to connect socket to '.*late\.sock': No such file or directory$/,
+    message: /^libvirt \(qemu\+unix:.*\) could not open a connection: Failed to connect socket to '.*silent\.sock': No such file or directory$/,
   });
   // Now something listens there: the next call connects to it (and times out, as it never answers).
-  await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
+  await listen();
   await t.throwsAsync(hypervisor.domains(), { instanceOf: AlkorError, message: /did not answer within 0\.3 s when asked to open a connection/ });
   t.is(accepted.length, 1);
 });
