@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import type { OpcodeInput } from "../../cluster/jobs/model.js";
+import type { BeParamsInput, HvParamsInput } from "../../cluster/opcodes/instance-params.js";
 import { printLines, UsageError } from "../common.js";
 import { addJobOptions, type JobOptions } from "../jobs/job-options.js";
 import { opResult, runJob } from "../jobs/runner.js";
@@ -53,12 +54,19 @@ function modifications(texts: readonly string[], option: string, typed: (raw: Ra
   });
 }
 
+/** -B and -H as an opcode's beparams and hvparams (modify's changes, startup's temporary values). */
+export function parameterGroups(options: { backendParameters?: string; hypervisorParameters?: string }): { beparams?: BeParamsInput; hvparams?: HvParamsInput } {
+  return {
+    ...(options.backendParameters === undefined ? {} : { beparams: beParams(parseKeyValues(options.backendParameters, "-B")) }),
+    ...(options.hypervisorParameters === undefined ? {} : { hvparams: hypervisorOption(options.hypervisorParameters).hvparams }),
+  };
+}
+
 /** The OP_INSTANCE_SET_PARAMS that `alkor-instance modify` submits. */
 export function instanceSetParamsOp(name: string, options: ModifyOptions): OpcodeInput {
   if (options.offline && options.online) throw new UsageError("Give either --offline or --online, not both.");
   const changes = {
-    ...(options.backendParameters === undefined ? {} : { beparams: beParams(parseKeyValues(options.backendParameters, "-B")) }),
-    ...(options.hypervisorParameters === undefined ? {} : { hvparams: hypervisorOption(options.hypervisorParameters).hvparams }),
+    ...parameterGroups(options),
     ...(options.runtimeMemory === undefined ? {} : { runtime_mem: parseSize(options.runtimeMemory, "-m") }),
     ...(options.net === undefined ? {} : { nics: modifications(options.net, "--net", nicChange) }),
     ...(options.disk === undefined ? {} : { disks: modifications(options.disk, "--disk", (raw, what) => diskChange(raw, what)) }),

@@ -9,6 +9,7 @@ import { runJob } from "../jobs/runner.js";
 import { parseInteger } from "../options.js";
 import { askOnTerminal, requireTerminal } from "./confirm.js";
 import { failedCount, runJobs } from "./many-jobs.js";
+import { parameterGroups } from "./modify.js";
 import { instanceName } from "./names.js";
 
 /*
@@ -25,6 +26,8 @@ interface ManyOptions extends JobOptions {
 interface StartupOptions extends ManyOptions {
   force?: boolean;
   remember: boolean;
+  backendParameters?: string;
+  hypervisorParameters?: string;
 }
 
 interface ShutdownOptions extends ManyOptions {
@@ -38,8 +41,14 @@ interface RebootOptions extends ManyOptions {
   ignoreSecondaries?: boolean;
 }
 
-export function instanceStartupOp(name: string, options: Pick<StartupOptions, "force" | "remember">): OpcodeInput {
-  return { OP_ID: "OP_INSTANCE_STARTUP", instance_name: name, ...(options.force ? { force: true } : {}), ...(options.remember ? {} : { no_remember: true }) };
+export function instanceStartupOp(name: string, options: Pick<StartupOptions, "force" | "remember" | "backendParameters" | "hypervisorParameters">): OpcodeInput {
+  return {
+    OP_ID: "OP_INSTANCE_STARTUP",
+    instance_name: name,
+    ...(options.force ? { force: true } : {}),
+    ...(options.remember ? {} : { no_remember: true }),
+    ...parameterGroups(options),
+  };
 }
 
 export function instanceShutdownOp(name: string, options: Pick<ShutdownOptions, "timeout" | "remember">): OpcodeInput {
@@ -112,7 +121,9 @@ export function addInstancePowerCommands(program: Command): void {
   const startup = manyCommand(program, "startup", "start instances (with as much of maxmem as the node has free, at least minmem)")
     .alias("start")
     .option("-f, --force", "start even if the instance's secondary disks are not in sync")
-    .option("--no-remember", "start it without recording that it should run");
+    .option("--no-remember", "start it without recording that it should run")
+    .option("-B, --backend-parameters <params>", "maxmem=,minmem=,memory=,vcpus= for this start only; the configuration keeps its own")
+    .option("-H, --hypervisor-parameters <[kvm:]params>", "kvm parameters for this start only, key=value,...");
   addJobOptions(startup).action((names: string[], options: StartupOptions) => runForInstances("startup", names, options, (name) => instanceStartupOp(name, options)));
 
   const shutdown = manyCommand(program, "shutdown", "stop instances: ACPI shutdown, destroyed after --timeout seconds")

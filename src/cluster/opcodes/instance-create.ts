@@ -119,7 +119,7 @@ export const instanceCreate: OpcodeDefinition<Params> = {
       throw error;
     }
     await context.log(`Instance ${instance.name} is in the configuration (UUID ${instance.uuid}).`);
-    if (params.start) await startOnPrimary(context, instance.name, primary.name);
+    if (params.start) await startOnPrimary(context, instance, primary.name);
     return { result: [primary.name], effects: [] };
   },
 };
@@ -184,17 +184,20 @@ export function newNic(nic: NicInput, macPrefix: string, used: Set<string>, cont
   };
 }
 
-/** Starts the instance on its primary with as much of maxmem as the node has free, at least minmem (the manual's rule). */
-export async function startOnPrimary(context: OpcodeContext, name: string, primary: string): Promise<void> {
+/**
+ * Starts the instance on its primary with as much of maxmem as the node has
+ * free, at least minmem (the manual's rule), defining its domain from the
+ * instance as given. Answers false when it was running already.
+ */
+export async function startOnPrimary(context: OpcodeContext, instance: Instance, primary: string): Promise<boolean> {
   const state = context.state();
-  const instance = Object.values(state.instances).find((candidate) => candidate.name === name);
-  if (!instance) throw new AlkorError("unknown_entity", `Instance ${name} does not exist.`);
+  const name = instance.name;
   const be = filledBeParams(instance, state.instanceDefaults);
   const report = await context.services.nodeRpc(primary, "instance.report", { storage: disksOf(instance, state).storage, freeSpaceOf: [] }, nodeReportTimeoutMs);
   const running = report.domains.find((domain) => domain.name === name && domain.state === "running");
   if (running) {
     await context.log(`Instance ${name} is already running on ${primary}.`);
-    return;
+    return false;
   }
   const memoryMiB = Math.min(be.maxmem, report.freeMemoryMiB);
   if (memoryMiB < be.minmem) {
@@ -202,4 +205,5 @@ export async function startOnPrimary(context: OpcodeContext, name: string, prima
   }
   await context.log(`Starting instance ${name} on ${primary} with ${memoryMiB} MiB of memory${memoryMiB < be.maxmem ? ` (maxmem ${be.maxmem} MiB does not fit)` : ""}.`);
   await context.services.nodeRpc(primary, "instance.start", { spec: runSpecOf(instance, state, memoryMiB) }, 120_000);
+  return true;
 }

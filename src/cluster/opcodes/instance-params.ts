@@ -9,6 +9,7 @@ export const BeParamsInputSchema = BeParamsSchema.partial()
 export type BeParamsInput = z.infer<typeof BeParamsInputSchema>;
 
 export const HvParamsInputSchema = HvParamsSchema.partial().strict();
+export type HvParamsInput = z.infer<typeof HvParamsInputSchema>;
 
 /** The overrides an instance keeps: `memory` expanded, spindle_use dropped (alkor has no spindles). */
 export function beOverrides(input: BeParamsInput): Partial<BeParams> {

@@ -33,7 +33,7 @@ export const instanceReboot: OpcodeDefinition<Params> = {
     const domain = report.domains.find((candidate) => candidate.name === instance.name);
     if (domain?.state !== "running") {
       await context.log(`Instance ${instance.name} is not running; starting it.`);
-      await startOnPrimary(context, instance.name, primary);
+      await startOnPrimary(context, instance, primary);
     } else {
       const memoryMiB = Math.min(domain.memoryMiB, filledBeParams(instance, state.instanceDefaults).maxmem);
       if (memoryMiB < 1) throw new AlkorError("internal_error", `Node ${primary} reported no memory for instance ${instance.name}.`);

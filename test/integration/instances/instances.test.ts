@@ -87,19 +87,23 @@ test.serial("add makes the disk file, installs the OS, defines and starts the do
   t.regex(info.stdout, /alkor-image\+blank/);
 });
 
-test.serial("shutdown, startup and reboot change the domain's state in libvirt", async (t) => {
+test.serial("shutdown, startup (with temporary -B) and reboot change the domain's state in libvirt", async (t) => {
   await succeeds("node1", "alkor-instance", "shutdown", "--timeout", "5", "web1");
   let view = await instance("web1");
   t.is(view.status, "ADMIN_down");
   t.is(view.domainState, "shutoff");
-  await succeeds("node2", "alkor-instance", "startup", "web1");
+  await succeeds("node2", "alkor-instance", "startup", "-B", "maxmem=384,vcpus=1", "web1");
   view = await instance("web1");
   t.is(view.status, "running");
+  t.deepEqual([view.operRamMiB, view.operVcpus], [384, 1], "the temporary maxmem and vcpus");
+  t.deepEqual([view.beparams.maxmem, view.beparams.vcpus], [512, 2], "the configuration keeps its own");
   for (const type of ["soft", "hard", "full"]) {
     await succeeds("node3", "alkor-instance", "reboot", "--type", type, "web1");
     view = await instance("web1");
     t.is(view.domainState, "running", `after a ${type} reboot`);
   }
+  // A reboot keeps the memory the domain runs with (as after modify -m); the parameters are the configuration's again.
+  t.deepEqual([view.operRamMiB, view.operVcpus], [384, 2], "rebooted hard or full, it runs with its own vcpus again");
 });
 
 test.serial("modify changes memory at runtime within maxmem, vcpus, NICs and disks, and takes an instance offline and back", async (t) => {

@@ -25,10 +25,16 @@ test("remove without -f and without a terminal refuses, saying to pass -f, and s
   t.deepEqual(result.submissions, []);
 });
 
-test("startup, shutdown and reboot of one instance run one job with Ganeti's parameters", async (t) => {
+test("startup (with temporary -B and -H), shutdown and reboot of one instance run one job with Ganeti's parameters", async (t) => {
   const started = await run(t, ["startup", "--no-remember", "web1"]);
   t.is(started.code, 0, started.stderr);
   t.deepEqual(started.ops, [{ OP_ID: "OP_INSTANCE_STARTUP", instance_name: "web1", no_remember: true }]);
+  const temporary = await run(t, ["startup", "-B", "maxmem=1G,vcpus=2", "-H", "kernel_args=single", "web1"]);
+  t.deepEqual(temporary.ops, [{ OP_ID: "OP_INSTANCE_STARTUP", instance_name: "web1", beparams: { maxmem: 1024, vcpus: 2 }, hvparams: { kernel_args: "single" } }]);
+  const badTemporary = await run(t, ["startup", "-B", "vcpus=many", "web1"]);
+  t.is(badTemporary.code, 2);
+  t.regex(badTemporary.stderr, /-B.*vcpus/);
+  t.deepEqual(badTemporary.submissions, []);
   const stopped = await run(t, ["stop", "--timeout", "5", "web1", "--priority", "high"]);
   t.deepEqual(stopped.ops, [{ OP_ID: "OP_INSTANCE_SHUTDOWN", instance_name: "web1", timeout: 5 }]);
   t.is(stopped.submissions[0]!.priority, -10);
