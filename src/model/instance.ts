@@ -39,6 +39,8 @@ export const InstanceViewSchema = z.object({
   ctime: z.number(),
   mtime: z.number(),
   serial: z.number().int(),
+  /** Ganeti's network_port: where VNC listens when vnc_bind_address is set; null when the instance has none. */
+  networkPort: z.number().int().nullable(),
   tags: z.array(z.string()),
 });
 export type InstanceView = z.infer<typeof InstanceViewSchema>;

@@ -184,7 +184,7 @@ export class InstanceHost {
       rootPath: hv.root_path === "" ? null : hv.root_path,
       bootOrder: hv.boot_order,
       serialConsolePath: hv.serial_console ? consoleSocketPath(this.options.consoleDir, spec.instanceUuid) : null,
-      vncBindAddress: hv.vnc_bind_address === "" ? null : hv.vnc_bind_address,
+      vnc: hv.vnc_bind_address === "" ? null : { address: hv.vnc_bind_address, port: spec.networkPort },
       disks,
       nics: spec.nics.map((nic) => ({ mac: nic.mac, mode: nic.mode, link: nic.link })),
     };

@@ -34,6 +34,8 @@ export const InstanceRunSpecSchema = InstanceDisksSchema.extend({
   maxMemoryMiB: z.number().int().min(1),
   vcpus: z.number().int().min(1),
   hvparams: HvParamsSchema,
+  /** VNC's port when hvparams.vnc_bind_address is set; null: libvirt picks one. */
+  networkPort: z.number().int().min(1).max(65_535).nullable(),
   nics: z.array(InstanceNicSpecSchema).max(8),
 }).strict();
 export type InstanceRunSpec = z.infer<typeof InstanceRunSpecSchema>;

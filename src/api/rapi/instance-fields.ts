@@ -89,8 +89,7 @@ export const INSTANCE_FIELDS: FieldTable<InstanceView> = new Map<string, Field<I
   // Ganeti: the link of a bridged NIC, None for the other modes.
   ["nic.bridges", field("NIC_bridges", "other", "List containing each network interface's bridge", (view) => view.nics.map((nic) => (nic.mode === "bridged" ? nic.link : null)))],
   ["nic.count", field("NICs", "number", "Number of network interfaces", (view) => view.nics.length)],
-  // The instance view carries no VNC port.
-  ["network_port", field("Network_port", "other", "Instance network port if available (e.g. for VNC console)", () => UNAVAILABLE)],
+  ["network_port", field("Network_port", "other", "Instance network port if available (e.g. for VNC console)", (view) => view.networkPort)],
   ["disk.sizes", field("Disk_sizes", "other", "List of disk sizes", (view) => view.disks.map((disk) => disk.sizeMiB))],
   ["disk.spindles", field("Disk_spindles", "other", "List of disk spindles", (view) => view.disks.map(() => null))],
   ["disk.uuids", field("Disk_UUIDs", "other", "List of disk UUIDs", (view) => view.disks.map((disk) => disk.uuid))],

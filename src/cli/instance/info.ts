@@ -36,6 +36,25 @@ function stateText(view: InstanceView): string {
   return `configured to be ${view.adminState}, actual state is ${actual}`;
 }
 
+/** VNC's display number, as VNC viewers count from port 5900. */
+const VNC_BASE_PORT = 5900;
+
+/** How to reach the instance's consoles: its serial console, and VNC where it listens. */
+function consoleText(view: InstanceView): string {
+  const ways: string[] = [];
+  if (view.hvparams.serial_console) ways.push(`serial, alkor-instance console ${view.name}`);
+  const address = String(view.hvparams.vnc_bind_address ?? "");
+  if (address !== "" && view.networkPort === null) ways.push(`vnc on ${address}, at a port libvirt chose`);
+  if (address !== "" && view.networkPort !== null) {
+    // As Ganeti words it: a wildcard address is reached by the primary's name; another one is named, with its node.
+    const wildcard = address === "0.0.0.0" || address === "::";
+    const host = wildcard ? view.primaryNode : address.includes(":") ? `[${address}]` : address;
+    const display = view.networkPort - VNC_BASE_PORT;
+    ways.push(`vnc to ${host}:${view.networkPort}${wildcard ? "" : ` (node ${view.primaryNode})`}${display >= 0 ? ` (display ${display})` : ""}`);
+  }
+  return ways.length > 0 ? ways.join("; ") : "none";
+}
+
 /** One instance as `gnt-instance info` shows it: an `Instance name:` line, then indented details. */
 export function formatInstanceInfo(view: InstanceView): string[] {
   const details = {
@@ -48,7 +67,9 @@ export function formatInstanceInfo(view: InstanceView): string[] {
     Nodes: { primary: view.primaryNode, secondaries: view.secondaryNodes.length > 0 ? view.secondaryNodes.join(", ") : "none" },
     "Operating system": view.os,
     "Operating system parameters": view.osParams,
+    "Allocated network port": view.networkPort ?? "none",
     Hypervisor: HYPERVISOR,
+    "Console connection": consoleText(view),
     "Hypervisor parameters": paramsInfo(view.customHvparams, view.hvparams),
     "Back-end parameters": paramsInfo(view.customBeparams, view.beparams),
     Hardware: {

@@ -51,6 +51,7 @@ export function instanceView(instance: Instance, state: ClusterState, reports: R
     ctime: instance.createdAt,
     mtime: instance.modifiedAt,
     serial: instance.serial,
+    networkPort: instance.networkPort,
     tags: instance.tags,
   };
 }

@@ -25,6 +25,7 @@ export function runSpecOf(instance: Instance, state: ClusterState, memoryMiB: nu
     maxMemoryMiB: be.maxmem,
     vcpus: be.vcpus,
     hvparams: filledHvParams(instance, defaults),
+    networkPort: instance.networkPort,
     nics: instance.nics.map((nic) => ({ uuid: nic.uuid, mac: nic.mac, ip: nic.ip, name: nic.name, ...filledNicParams(nic, defaults) })),
   };
 }

@@ -8,6 +8,7 @@ import { DiskTemplateSchema, filledBeParams, InstanceNameSchema, type Instance }
 import type { ClusterNode, ClusterState } from "../state/schema.js";
 import type { OpcodeContext, OpcodeDefinition } from "./definition.js";
 import { BeParamsInputSchema, beOverrides, checkMemoryRange, DiskInputSchema, generateMac, HvParamsInputSchema, NicInputSchema, type NicInput } from "./instance-params.js";
+import { findInstance } from "./instance-target.js";
 import { findNode } from "./node-target.js";
 import { checkOsOnNode } from "./os-check.js";
 
@@ -102,15 +103,17 @@ export const instanceCreate: OpcodeDefinition<Params> = {
         made.push(() => services.nodeRpc(primary.name, "instance.disks.remove", disks).then(() => undefined));
         await services.nodeRpc(primary.name, "instance.disks.create", disks, 10 * 60_000);
       }
-      const spec = runSpecOf(instance, state, be.maxmem);
       if (!params.no_install) {
         await context.log(`Installing ${instance.os} on instance ${instance.name} (the OS's create script on ${primary.name}).`);
-        const { logPath } = await services.nodeRpc(primary.name, "instance.os.run", { script: "create", spec, os: instance.os, osParams: instance.osParams }, 60 * 60_000);
+        const { logPath } = await services.nodeRpc(primary.name, "instance.os.run", { script: "create", spec: runSpecOf(instance, state, be.maxmem), os: instance.os, osParams: instance.osParams }, 60 * 60_000);
         await context.log(`The OS is installed; its output is in ${logPath} on ${primary.name}.`);
       }
-      made.push(() => services.nodeRpc(primary.name, "instance.undefine", { name: instance.name }).then(() => undefined));
-      await services.nodeRpc(primary.name, "instance.define", { spec });
+      // Committed before the domain is defined: the cluster gives the instance its network port (VNC) as it adds it.
       await context.propose({ kind: "instance.add", instance: { ...instance, adminState: params.start ? "up" : "down" } });
+      made.push(() => context.propose({ kind: "instance.remove", uuid: instance.uuid }));
+      const committed = findInstance(context.state(), instance.name);
+      made.push(() => services.nodeRpc(primary.name, "instance.undefine", { name: instance.name }).then(() => undefined));
+      await services.nodeRpc(primary.name, "instance.define", { spec: runSpecOf(committed, context.state(), be.maxmem) });
     } catch (error) {
       await context.log(`Creating instance ${instance.name} failed; removing what was made on ${primary.name}.`);
       for (const undo of made.reverse()) {
@@ -119,7 +122,7 @@ export const instanceCreate: OpcodeDefinition<Params> = {
       throw error;
     }
     await context.log(`Instance ${instance.name} is in the configuration (UUID ${instance.uuid}).`);
-    if (params.start) await startOnPrimary(context, instance, primary.name);
+    if (params.start) await startOnPrimary(context, findInstance(context.state(), instance.name), primary.name);
     return { result: [primary.name], effects: [] };
   },
 };
@@ -168,6 +171,7 @@ function newInstance(params: Params, state: ClusterState, context: OpcodeContext
     modifiedAt: now,
     serial: 1,
     tags: [],
+    networkPort: null,
   };
 }
 

@@ -81,7 +81,7 @@ function queryData(instance: Instance, state: ClusterState, reports: ReportsByNo
       uuid: disk.uuid,
     })),
     hypervisor: "kvm",
-    network_port: null,
+    network_port: instance.networkPort,
     hv_instance: instance.hvparams,
     hv_actual: filledHvParams(instance, defaults),
     be_instance: instance.beparams,

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../../model/errors.js";
-import type { Instance } from "./instance-schema.js";
+import { NETWORK_PORTS, type Instance } from "./instance-schema.js";
 import type { ClusterState, ObjectCommand } from "./schema.js";
 
 type InstanceCommand = Extract<ObjectCommand, { kind: `instance.${string}` }>;
@@ -12,7 +12,11 @@ interface Refusal {
 export function transitionInstance(state: ClusterState, command: InstanceCommand): ClusterState | Refusal {
   switch (command.kind) {
     case "instance.add": {
-      const added: Instance = { ...command.instance, modifiedAt: command.instance.createdAt, serial: 1, tags: [] };
+      const networkPort = freeNetworkPort(state);
+      if (networkPort === null) {
+        return refuse("insufficient_resources", `No network port is free for instance ${command.instance.name}: every port from ${NETWORK_PORTS.first} to ${NETWORK_PORTS.last} is taken.`);
+      }
+      const added: Instance = { ...command.instance, modifiedAt: command.instance.createdAt, serial: 1, tags: [], networkPort };
       if (state.instances[added.uuid]) return refuse("already_exists", `An instance with UUID ${added.uuid} already exists.`);
       const problem = conflictOf(state, added);
       return problem ?? withInstance(state, added);
@@ -46,6 +50,15 @@ export function instancesOnNode(state: ClusterState, nodeUuid: string): string[]
     .filter((instance) => instance.primaryNode === nodeUuid || instance.secondaryNodes.includes(nodeUuid))
     .map((instance) => instance.name)
     .sort();
+}
+
+/** The lowest port of the pool no instance holds (as every replica computes it alike), or null when none is left. */
+function freeNetworkPort(state: ClusterState): number | null {
+  const taken = new Set(Object.values(state.instances).map((instance) => instance.networkPort));
+  for (let port = NETWORK_PORTS.first; port <= NETWORK_PORTS.last; port++) {
+    if (!taken.has(port)) return port;
+  }
+  return null;
 }
 
 function conflictOf(state: ClusterState, instance: Instance): Refusal | null {

@@ -130,8 +130,21 @@ export const InstanceSchema = z.object({
   /** Ganeti's per-object serial_no. */
   serial: z.number().int().nonnegative(),
   tags: z.array(z.string()).default([]),
+  /**
+   * Ganeti's network_port: VNC listens on it when vnc_bind_address is set.
+   * Given by the cluster when the instance is added; null for instances
+   * added before alkor kept one (libvirt then picks a port).
+   */
+  networkPort: z.number().int().min(1).max(65_535).nullable().default(null),
 });
 export type Instance = z.infer<typeof InstanceSchema>;
+
+/** An instance as instance.add carries it: what the cluster gives (serial, tags, network port) is left out. */
+export const NewInstanceSchema = InstanceSchema.omit({ tags: true, serial: true, modifiedAt: true, networkPort: true });
+export type NewInstance = z.infer<typeof NewInstanceSchema>;
+
+/** Ganeti's pool of TCP ports for instances (FIRST_DRBD_PORT … LAST_DRBD_PORT). */
+export const NETWORK_PORTS = { first: 11_000, last: 14_999 } as const;
 
 /** What instance.modify may replace; serial and modifiedAt follow. */
 export const InstanceChangesSchema = InstanceSchema.pick({

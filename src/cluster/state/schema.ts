@@ -9,7 +9,7 @@ import {
   MAX_OPS_PER_JOB,
   OpcodeInputSchema,
 } from "../jobs/model.js";
-import { defaultInstanceDefaults, InstanceChangesSchema, InstanceDefaultsSchema, InstanceNameSchema, InstanceSchema } from "./instance-schema.js";
+import { defaultInstanceDefaults, InstanceChangesSchema, InstanceDefaultsSchema, InstanceNameSchema, InstanceSchema, NewInstanceSchema } from "./instance-schema.js";
 
 /**
  * The replicated cluster configuration: what Raft's log builds, identical on
@@ -129,7 +129,7 @@ export const ObjectCommandSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("tags.remove"), target: TagTargetSchema, tags: z.array(TagSchema).min(1).max(MAX_TAGS_PER_OBJECT) }),
   z.object({ kind: z.literal("queue.modify"), changes: z.object({ drained: z.boolean(), archiveAfterMs: z.number().int().positive() }).partial() }),
   z.object({ kind: z.literal("watcher.pause"), until: EpochMsSchema.nullable() }),
-  z.object({ kind: z.literal("instance.add"), instance: InstanceSchema.omit({ tags: true, serial: true, modifiedAt: true }) }),
+  z.object({ kind: z.literal("instance.add"), instance: NewInstanceSchema }),
   z.object({ kind: z.literal("instance.remove"), uuid: UuidSchema }),
   z.object({ kind: z.literal("instance.modify"), uuid: UuidSchema, changes: InstanceChangesSchema, at: EpochMsSchema }),
   z.object({ kind: z.literal("instance.rename"), uuid: UuidSchema, name: InstanceNameSchema, at: EpochMsSchema }),

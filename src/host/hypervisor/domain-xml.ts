@@ -33,7 +33,7 @@ export function domainXml(spec: DomainSpec): string {
     ...spec.disks.map((disk, index) => diskXml(disk, index)),
     ...spec.nics.map((nic, index) => nicXml(nic, index, spec)),
     ...consoleLines(spec.serialConsolePath),
-    ...(spec.vncBindAddress === null ? [] : [`    <graphics type='vnc' autoport='yes' listen='${escapeXml(spec.vncBindAddress)}'/>`]),
+    ...(spec.vnc === null ? [] : [graphicsXml(spec.vnc)]),
     "  </devices>",
     "</domain>",
   ];
@@ -143,6 +143,12 @@ function consoleLines(path: string | null): string[] {
   ];
 }
 
+/** VNC on the instance's own port (Ganeti's network_port), or one libvirt picks when it has none. */
+function graphicsXml(vnc: NonNullable<DomainSpec["vnc"]>): string {
+  const port = vnc.port === null ? "autoport='yes'" : `port='${vnc.port}' autoport='no'`;
+  return `    <graphics type='vnc' ${port} listen='${escapeXml(vnc.address)}'/>`;
+}
+
 function element(name: string, text: string): string {
   return `<${name}>${escapeXml(text)}</${name}>`;
 }
@@ -169,4 +175,6 @@ function checkSpec(spec: DomainSpec): void {
   for (const nic of spec.nics) {
     if (!macPattern.test(nic.mac)) throw wrong(`${JSON.stringify(nic.mac)} is not a MAC address.`);
   }
+  const port = spec.vnc?.port ?? null;
+  if (port !== null && (!Number.isSafeInteger(port) || port < 1 || port > 65_535)) throw wrong(`VNC port ${port} is not a TCP port.`);
 }

@@ -54,8 +54,8 @@ export interface DomainSpec {
   bootOrder: "disk" | "cdrom" | "network";
   /** A serial console on a unix socket at this path (read by `alkor-instance console`), or none. */
   serialConsolePath: string | null;
-  /** VNC on this address (port chosen by libvirt), or none. */
-  vncBindAddress: string | null;
+  /** VNC on this address and port (null: libvirt picks one), or none. */
+  vnc: { address: string; port: number | null } | null;
   disks: DomainDisk[];
   nics: DomainNic[];
 }

@@ -60,7 +60,7 @@ function spec(name: string): DomainSpec {
     rootPath: null,
     bootOrder: "disk",
     serialConsolePath: join(consoleDir, `${name}.sock`),
-    vncBindAddress: null,
+    vnc: null,
     disks: [],
     nics: [],
   };

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test from "ava";
@@ -65,6 +66,23 @@ function alkor(command: string, ...args: string[]) {
   return runAlkor(cluster.node("node1").controlSocket, command, args);
 }
 
+/** The first bytes a VNC server sends: its protocol version (RFB 003.008). */
+function vncGreeting(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    let received = "";
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`No VNC greeting from ${host}:${port} within 10 s.`)));
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("latin1");
+      if (received.length >= 12) {
+        socket.destroy();
+        resolve(received.slice(0, 12));
+      }
+    });
+    socket.on("error", reject);
+  });
+}
+
 /** Runs alkor-instance console with piped stdin and stdout; resolves once it exits. */
 function openConsole(name: string) {
   const child = spawn(join(process.cwd(), "bin", "alkor-instance"), ["console", name], {
@@ -79,18 +97,22 @@ function openConsole(name: string) {
   return { child, output: () => output, errors: () => errors, exited };
 }
 
-test.serial("a tiny guest is added and started on qemu, read and typed into through alkor-instance console, and stopped", async (t) => {
+test.serial("a tiny guest is added and started on qemu, read and typed into through alkor-instance console, shows VNC on its port, and is stopped", async (t) => {
   t.timeout(300_000, "a TCG boot on a loaded machine");
   const started = performance.now();
   const added = await alkor(
     "alkor-instance", "add", "-n", "node1", "-o", "alkor-image+blank", "-t", "diskless", "--no-nics", "-B", "memory=128",
-    "-H", `kernel_path=${kit.kernelPath},initrd_path=${kit.initrdPath},kernel_args=${kit.kernelArgs},root_path=,serial_console=true`,
+    "-H", `kernel_path=${kit.kernelPath},initrd_path=${kit.initrdPath},kernel_args=${kit.kernelArgs},root_path=,serial_console=true,vnc_bind_address=127.0.0.1`,
     "tiny1",
   );
   t.is(added.code, 0, added.stderr);
   const view = (await getJson({ kind: "unix", socketPath: cluster.node("node1").controlSocket }, instancePath("tiny1"), InstanceBodySchema, 10_000)).instance;
   t.is(view.status, "running");
   t.is(view.domainState, "running");
+  t.true(view.networkPort !== null && view.networkPort >= 11_000, `network port ${view.networkPort}`);
+  t.is(await vncGreeting("127.0.0.1", view.networkPort!), "RFB 003.008\n", "qemu's VNC server answers on the instance's port");
+  const info = await alkor("alkor-instance", "info", "tiny1");
+  t.regex(info.stdout, new RegExp(`^  Console connection: serial, alkor-instance console tiny1; vnc to 127\\.0\\.0\\.1:${view.networkPort} \\(node node1\\) \\(display ${view.networkPort! - 5900}\\)$`, "m"));
 
   const session = openConsole("tiny1");
   try {

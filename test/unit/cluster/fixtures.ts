@@ -1,4 +1,4 @@
-import type { Instance } from "../../../src/cluster/state/instance-schema.js";
+import type { NewInstance } from "../../../src/cluster/state/instance-schema.js";
 import { emptyClusterState, type ClusterNode, type ClusterState } from "../../../src/cluster/state/schema.js";
 
 export const groupUuid = "99999999-0000-4000-8000-000000000000";
@@ -51,7 +51,7 @@ export function instanceUuidOf(n: number): string {
 }
 
 /** A new diskless instance inst<n> on node1, as instance.add takes it. */
-export function newInstance(n: number, overrides: Partial<Instance> = {}): Omit<Instance, "tags" | "serial" | "modifiedAt"> {
+export function newInstance(n: number, overrides: Partial<NewInstance> = {}): NewInstance {
   return {
     uuid: instanceUuidOf(n),
     name: `inst${n}`,

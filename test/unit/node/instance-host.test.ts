@@ -112,6 +112,7 @@ function runSpec(n: Node & { names: string[] }, name: string, overrides: Partial
     maxMemoryMiB: 256,
     vcpus: 1,
     hvparams: { ...defaultInstanceDefaults.hvparams, serial_console: false, ...hvparams },
+    networkPort: 11_000,
     nics: [{ uuid: randomUUID(), mac: "aa:00:00:10:20:30", ip: null, mode: "bridged", link: "br0", name: null }],
     ...rest,
   };

@@ -47,6 +47,7 @@ export function sampleInstances(): Instance[] {
       disksActive: true,
       serial: 3,
       tags: ["env:prod"],
+      networkPort: 11_000,
     },
     {
       ...base,
@@ -60,6 +61,7 @@ export function sampleInstances(): Instance[] {
       beparams: {},
       adminState: "down",
       serial: 1,
+      networkPort: 11_001,
     },
     {
       ...base,
@@ -73,6 +75,7 @@ export function sampleInstances(): Instance[] {
       beparams: {},
       adminState: "up",
       serial: 2,
+      networkPort: null,
     },
   ];
 }

@@ -50,6 +50,7 @@ export function sampleView(overrides: Partial<InstanceView> & Pick<InstanceView,
     ctime: T0,
     mtime: T0 + 60_000,
     serial: 3,
+    networkPort: 11_000,
     tags: [],
     ...overrides,
   };

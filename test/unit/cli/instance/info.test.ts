@@ -21,7 +21,9 @@ test("shows an instance in Ganeti's info layout", (t) => {
     "    secondaries: none",
     "  Operating system: debootstrap+minimal",
     "  Operating system parameters: {}",
+    "  Allocated network port: 11000",
     "  Hypervisor: kvm",
+    "  Console connection: none",
     "  Hypervisor parameters:",
     '    boot_order: default ("disk")',
     '    initrd_path: default ("")',
@@ -67,6 +69,16 @@ test("says the actual state is running, or unknown and why when the primary did 
   t.true(formatInstanceInfo(web1).includes("  State: configured to be up, actual state is running"));
   t.true(formatInstanceInfo(web1).includes("    Runtime memory: 512M"));
   t.true(formatInstanceInfo(web10).includes("  State: configured to be up, actual state is unknown (node node10 is dead)"));
+});
+
+test("the console connection names the serial console and where VNC listens, by node for a wildcard address", (t) => {
+  const consoleOf = (view: typeof web1) => formatInstanceInfo(view).find((line) => line.startsWith("  Console connection: "));
+  const vnc = (address: string) => ({ ...web1, hvparams: { ...web1.hvparams, vnc_bind_address: address } });
+  t.is(consoleOf(web1), "  Console connection: serial, alkor-instance console web1");
+  t.is(consoleOf(vnc("0.0.0.0")), "  Console connection: serial, alkor-instance console web1; vnc to node1:11000 (display 5100)");
+  t.is(consoleOf(vnc("192.0.2.1")), "  Console connection: serial, alkor-instance console web1; vnc to 192.0.2.1:11000 (node node1) (display 5100)");
+  t.is(consoleOf(vnc("::1")), "  Console connection: serial, alkor-instance console web1; vnc to [::1]:11000 (node node1) (display 5100)");
+  t.is(consoleOf({ ...vnc("127.0.0.1"), networkPort: null }), "  Console connection: serial, alkor-instance console web1; vnc on 127.0.0.1, at a port libvirt chose");
 });
 
 test("marks parameters the instance does not set itself as the cluster's defaults", (t) => {

@@ -1,7 +1,7 @@
 import test from "ava";
 import { applyCommand } from "../../../../src/cluster/state/apply.js";
 import type { Instance } from "../../../../src/cluster/state/instance-schema.js";
-import type { ClusterState } from "../../../../src/cluster/state/schema.js";
+import { ClusterStateSchema, type ClusterState } from "../../../../src/cluster/state/schema.js";
 import { clusterNode, clusterState, instanceUuidOf, newInstance, uuidOf } from "../fixtures.js";
 
 const instanceUuid = instanceUuidOf;
@@ -24,6 +24,34 @@ test("instance.add puts the instance in the configuration with serial 1 and no t
   t.is(instance?.serial, 1);
   t.is(instance?.modifiedAt, 10);
   t.deepEqual(instance?.tags, []);
+});
+
+test("instance.add gives the lowest free port from 11000 (Ganeti's network_port); a removed instance's port is given again", (t) => {
+  let state = withInstance(withInstance(withInstance(base(), 1), 2), 3);
+  const portOf = (n: number) => state.instances[instanceUuid(n)]?.networkPort;
+  t.deepEqual([portOf(1), portOf(2), portOf(3)], [11_000, 11_001, 11_002]);
+  const removed = applyCommand(state, { kind: "instance.remove", uuid: instanceUuid(2) });
+  state = withInstance(removed.state, 4);
+  t.is(portOf(4), 11_001);
+  t.is(withInstance(state, 5).instances[instanceUuid(5)]?.networkPort, 11_003);
+});
+
+test("when every port of the pool is taken, instance.add is refused, saying so", (t) => {
+  const instances: ClusterState["instances"] = {};
+  for (let port = 11_000; port <= 14_999; port++) {
+    const uuid = `22222222-0000-4000-8000-${String(port).padStart(12, "0")}`;
+    instances[uuid] = { ...newInstance(0, { uuid, name: `p${port}` }), tags: [], serial: 1, modifiedAt: 10, networkPort: port };
+  }
+  const full = { ...base(), instances };
+  const outcome = applyCommand(full, { kind: "instance.add", instance: withOneNic(1) });
+  t.is(outcome.refusal?.code, "insufficient_resources");
+  t.is(outcome.refusal?.message, "No network port is free for instance inst1: every port from 11000 to 14999 is taken.");
+});
+
+test("an instance stored before alkor kept network ports reads back with none", (t) => {
+  const stored = JSON.parse(JSON.stringify(withInstance(base(), 1))) as { instances: Record<string, Record<string, unknown>> };
+  delete stored.instances[instanceUuid(1)]!["networkPort"];
+  t.is(ClusterStateSchema.parse(stored).instances[instanceUuid(1)]?.networkPort, null);
 });
 
 test("a second instance with the same name is refused, naming it", (t) => {

@@ -4,7 +4,7 @@ import { clusterSetParams } from "../../../../src/cluster/opcodes/cluster-set-pa
 import type { OpcodeContext } from "../../../../src/cluster/opcodes/definition.js";
 import { opcodeTable } from "../../../../src/cluster/opcodes/table.js";
 import { applyCommand } from "../../../../src/cluster/state/apply.js";
-import { defaultInstanceDefaults, filledBeParams, type Instance } from "../../../../src/cluster/state/instance-schema.js";
+import { defaultInstanceDefaults, filledBeParams, type NewInstance } from "../../../../src/cluster/state/instance-schema.js";
 import type { ClusterState } from "../../../../src/cluster/state/schema.js";
 import { clusterNode, clusterState, newInstance } from "../fixtures.js";
 
@@ -14,7 +14,7 @@ import { clusterNode, clusterState, newInstance } from "../fixtures.js";
 
 const instance = newInstance;
 
-function stateWith(...instances: Array<Omit<Instance, "tags" | "serial" | "modifiedAt">>): ClusterState {
+function stateWith(...instances: Array<NewInstance>): ClusterState {
   let state = clusterState([clusterNode(1)]);
   for (const added of instances) {
     const outcome = applyCommand(state, { kind: "instance.add", instance: added });

@@ -4,7 +4,7 @@ import type { OpcodeContext } from "../../../../src/cluster/opcodes/definition.j
 import { instanceQueryData } from "../../../../src/cluster/opcodes/instance-query-data.js";
 import { opcodeTable } from "../../../../src/cluster/opcodes/table.js";
 import { applyCommand } from "../../../../src/cluster/state/apply.js";
-import type { Instance } from "../../../../src/cluster/state/instance-schema.js";
+import type { NewInstance } from "../../../../src/cluster/state/instance-schema.js";
 import type { ClusterState } from "../../../../src/cluster/state/schema.js";
 import { AlkorError } from "../../../../src/model/errors.js";
 import type { NodeInstanceReport } from "../../../../src/node/instance-rpc-methods.js";
@@ -19,7 +19,7 @@ const nic = { uuid: "33333333-0000-4000-8000-000000000001", name: null, mac: "aa
 
 function state(): ClusterState {
   let current = clusterState([clusterNode(1), clusterNode(2)]);
-  const instances: Array<Omit<Instance, "tags" | "serial" | "modifiedAt">> = [
+  const instances: Array<NewInstance> = [
     newInstance(1, { name: "web1", adminState: "up", diskTemplate: "file", disks: [fileDisk], nics: [nic], beparams: { maxmem: 256 }, hvparams: { kernel_args: "quiet" }, createdAt: 1_795_415_418_831 }),
     newInstance(2, { name: "db2", primaryNode: uuidOf(2), adminState: "up" }),
   ];
@@ -78,7 +78,7 @@ test("each instance in the shape of Ganeti's LUInstanceQueryData: configuration,
     os: "alkor-image+blank",
     disk_template: "file",
     hypervisor: "kvm",
-    network_port: null,
+    network_port: 11000,
     hv_instance: { kernel_args: "quiet" },
     be_instance: { maxmem: 256 },
     uuid: newInstance(1).uuid,

@@ -24,7 +24,7 @@ export function testDomainSpec(name: string, overrides: Partial<DomainSpec> = {}
     rootPath: null,
     bootOrder: "disk",
     serialConsolePath: null,
-    vncBindAddress: null,
+    vnc: null,
     disks: [],
     nics: [],
     ...overrides,
@@ -40,7 +40,7 @@ export function fullDomainSpec(name: string, overrides: Partial<DomainSpec> = {}
     rootPath: "/dev/vda1",
     bootOrder: "network",
     serialConsolePath: `/run/alkor/console/${name}.sock`,
-    vncBindAddress: "127.0.0.1",
+    vnc: { address: "127.0.0.1", port: 11_003 },
     disks: [
       { path: `/dev/alkor/${name}-disk0`, kind: "block", format: "raw", readOnly: false },
       { path: `/var/lib/alkor/${name}-disk1.qcow2`, kind: "file", format: "qcow2", readOnly: true },

@@ -95,7 +95,14 @@ test("the serial console is a unix socket libvirt listens on, on serial port 0 a
   const xml = domainXml(fullDomainSpec("con1"));
   t.true(xml.includes("<serial type='unix'>\n      <source mode='bind' path='/run/alkor/console/con1.sock'/>\n      <target port='0'/>\n    </serial>"));
   t.true(xml.includes("<console type='unix'>\n      <source mode='bind' path='/run/alkor/console/con1.sock'/>\n      <target type='serial' port='0'/>\n    </console>"));
-  t.true(xml.includes("<graphics type='vnc' autoport='yes' listen='127.0.0.1'/>"));
+});
+
+test("VNC listens on the instance's own port; without one (an instance older than ports) libvirt picks it", (t) => {
+  t.true(domainXml(fullDomainSpec("vnc1")).includes("    <graphics type='vnc' port='11003' autoport='no' listen='127.0.0.1'/>\n"));
+  t.true(domainXml(fullDomainSpec("vnc2", { vnc: { address: "::1", port: null } })).includes("    <graphics type='vnc' autoport='yes' listen='::1'/>\n"));
+  for (const port of [0, 65_536, 1.5]) {
+    t.throws(() => domainXml(fullDomainSpec("vnc3", { vnc: { address: "127.0.0.1", port } })), { instanceOf: AlkorError, message: `Instance vnc3: VNC port ${port} is not a TCP port.` });
+  }
 });
 
 test("no console path and no VNC address give no serial, console or graphics", (t) => {
@@ -118,7 +125,7 @@ test("hostile values stay values: nothing in kernel args, paths or names adds el
       kernelArgs: `console=ttyS0 init="/bin/sh -c 'echo <pwn> & reboot'" ${hostile}`,
       kernelPath: `/boot/${hostile}`,
       serialConsolePath: `/run/${hostile}.sock`,
-      vncBindAddress: `127.0.0.1${hostile}`,
+      vnc: { address: `127.0.0.1${hostile}`, port: 11_000 },
       disks: [{ path: `/dev/${hostile}`, kind: "block", format: "raw", readOnly: false }],
       nics: [{ mac: "aa:00:00:4e:00:01", mode: "bridged", link: `br${hostile}` }],
     }),
@@ -153,7 +160,7 @@ test("libvirt's test driver accepts the XML of a full spec and keeps every devic
   t.true(stored.includes(`<target dev='${routedTapName(spec.uuid, 1)}'/>`));
   t.true(stored.includes("<virtualport type='openvswitch'>"));
   t.true(stored.includes("<source mode='bind' path='/run/alkor/console/full1.sock'/>"));
-  t.true(stored.includes("<graphics type='vnc'"));
+  t.true(stored.includes("<graphics type='vnc' port='11003' autoport='no' listen='127.0.0.1'>"));
   t.true(stored.includes("<acpi/>"));
 });
 
