@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { isRunning } from "../instances/instance-status.js";
 import { observe, type ReportsByNode } from "../instances/instance-view.js";
 import { listReportTimeoutMs, nodeReports, reportsByNodeUuid } from "../instances/node-reports.js";
-import { isRunning } from "../instances/instance-status.js";
 import { filledBeParams, filledHvParams, filledNicParams, InstanceNameSchema, type Instance } from "../state/instance-schema.js";
 import type { ClusterState } from "../state/schema.js";
 import type { OpcodeDefinition } from "./definition.js";

@@ -29,7 +29,8 @@ export function clusterNode(n: number, flags: Partial<ClusterNode> = {}): Cluste
 /** A cluster of the given nodes, pool size 5 unless said otherwise. */
 export function clusterState(nodes: ClusterNode[], candidatePoolSize = 5): ClusterState {
   return {
-    ...emptyClusterState,
+    // Its own maps: a test that writes into state.instances must not change the next test's state.
+    ...structuredClone(emptyClusterState),
     cluster: {
       name: "c1",
       uuid: "88888888-0000-4000-8000-000000000000",
