@@ -1,5 +1,6 @@
 import test from "ava";
 import { DeviceMapper } from "../../src/host/storage/dm.js";
+import { waitFor } from "../helpers/wait.js";
 import { openLab, type LabNode } from "./harness.js";
 
 /**
@@ -15,6 +16,15 @@ const image = "/var/tmp/alkor-lab-dm.img";
 const whole = "alkor-lab-linear";
 const part = "alkor-lab-linear-part";
 let loopDevice: string | undefined;
+
+/**
+ * Waits until the mapping's open count satisfies `wanted`. The guest's udev
+ * opens each new mapping for a moment to probe it (blkid), so a count read
+ * just after a change is not yet the settled one.
+ */
+async function openCountComesTo(what: string, name: string, wanted: (openCount: number) => boolean): Promise<void> {
+  await waitFor(what, async () => wanted((await dm.info(name))?.openCount ?? -1), { timeoutMs: 30_000, pollMs: 250 });
+}
 
 test.before(async () => {
   node = (await openLab()).nodes[0]!;
@@ -37,6 +47,7 @@ test.serial("a linear mapping over a whole device is created live and writable, 
   t.is(await dm.sizeInSectors(device), 131072);
   await dm.createLinear(whole, device);
 
+  await openCountComesTo("udev to let go of the new mapping", whole, (count) => count === 0);
   const info = await dm.info(whole);
   t.like(info, { name: whole, openCount: 0, live: true, inactiveTable: false, suspended: false, readOnly: false });
   t.true(info!.major > 0);
@@ -55,16 +66,13 @@ test.serial("a linear mapping of an extent maps exactly that extent", async (t) 
 });
 
 test.serial("an open mapping is not removed; a closed one is, and removing it again succeeds", async (t) => {
-  // A reader in the background of the guest holds the mapping open for a few seconds (the
-  // guest agent runs one command at a time, so the holder must not be the command itself).
-  await node.exec.run(["sh", "-c", `(exec 3</dev/mapper/${whole}; sleep 4) </dev/null >/dev/null 2>&1 &`]);
-  t.like(await dm.info(whole), { openCount: 1 });
+  // A reader in the background of the guest holds the mapping open for longer than remove
+  // retries (about 5 s); the guest agent runs one command at a time, so the holder must not
+  // be the command itself, and the shell may return before the reader has opened it.
+  await node.exec.run(["sh", "-c", `(exec 3</dev/mapper/${whole}; sleep 20) </dev/null >/dev/null 2>&1 &`]);
+  await openCountComesTo("the reader in the guest to open the mapping", whole, (count) => count >= 1);
   await t.throwsAsync(dm.remove(whole), { code: "environment_error", message: /busy/i });
-  const deadline = Date.now() + 30_000;
-  while ((await dm.info(whole))?.openCount !== 0) {
-    if (Date.now() > deadline) return t.fail("the holder in the guest never let go of the mapping");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  await openCountComesTo("the reader in the guest to let go of the mapping", whole, (count) => count === 0);
 
   await dm.remove(whole);
   await dm.remove(part);

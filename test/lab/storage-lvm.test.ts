@@ -1,6 +1,7 @@
 import test from "ava";
 import { probeSignatures, showBlockDevice } from "../../src/host/storage/block-devices.js";
 import { alkorTag, Lvm } from "../../src/host/storage/lvm.js";
+import { waitFor } from "../helpers/wait.js";
 import { openLab, type LabNode } from "./harness.js";
 
 /**
@@ -65,7 +66,9 @@ test.serial("a blank device becomes a physical volume, and a volume group tagged
 test.serial("a logical volume is created active and tagged, deactivated, activated and removed", async (t) => {
   const created = await lvm.createLogicalVolume({ volumeGroup: group, name: volume, sizeBytes: 64 * 2 ** 20 });
   t.log(`lv_attr of a new, active volume: ${created.attributes}`);
-  t.like(created, { name: volume, volumeGroup: group, sizeBytes: 64 * 2 ** 20, active: true, open: false, tags: [alkorTag], path: `/dev/${group}/${volume}` });
+  t.like(created, { name: volume, volumeGroup: group, sizeBytes: 64 * 2 ** 20, active: true, tags: [alkorTag], path: `/dev/${group}/${volume}` });
+  // The guest's udev opens a new volume for a moment to probe it (blkid).
+  await waitFor("udev to let go of the new volume", async () => (await lvm.logicalVolume(group, volume))?.open === false, { timeoutMs: 30_000, pollMs: 250 });
   t.true((await lvm.logicalVolumes(group)).some((listed) => listed.name === volume));
   // With DM_DISABLE_UDEV=1, lvm made the device node and its /dev/VG/LV link itself.
   await node.exec.run(["test", "-b", created.path]);

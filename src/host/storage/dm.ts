@@ -61,9 +61,14 @@ export class DeviceMapper {
     }
   }
 
-  /** `dmsetup remove`; a device that is already gone counts as removed. An open one is refused by the kernel. */
+  /**
+   * `dmsetup remove`; a device that is already gone counts as removed. An open
+   * one is refused by the kernel, after dmsetup has retried for about 5 s:
+   * udev opens every new device for a moment to probe it (LVM's
+   * retry_deactivation does the same for its volumes).
+   */
   async remove(name: string): Promise<void> {
-    await this.exec.run(["dmsetup", "remove", "--noudevsync", checkResourceName("device-mapper device", name)], options).catch((error: unknown) => {
+    await this.exec.run(["dmsetup", "remove", "--retry", "--noudevsync", checkResourceName("device-mapper device", name)], options).catch((error: unknown) => {
       if (!toolSaid(error, notFound)) throw error;
     });
   }
