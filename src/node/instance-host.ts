@@ -3,9 +3,9 @@ import type { Logger } from "pino";
 import type { Clock } from "../host/clock.js";
 import type { DiskRef, DiskStore } from "../host/disks/disk-store.js";
 import type { DomainDisk, DomainSpec, Hypervisor } from "../host/hypervisor/hypervisor.js";
-import { AlkorError } from "../model/errors.js";
+import { AlkorError, asAlkorError } from "../model/errors.js";
 import type { RpcImplementation } from "../transport/rpc.js";
-import type { DiskStoreTemplate, InstanceDisks, InstanceRpcMethods, InstanceRunSpec, NodeInstanceReport, OsDefinitionView } from "./instance-rpc-methods.js";
+import type { DiskInventory, DiskStoreTemplate, InstanceDisks, InstanceRpcMethods, InstanceRunSpec, NodeInstanceReport, OsDefinitionView, StoreInventory } from "./instance-rpc-methods.js";
 
 export interface OsRun {
   script: "create" | "rename" | "verify";
@@ -60,6 +60,7 @@ export class InstanceHost {
         for (const ref of this.refs(disks)) await this.store(disks).grow(ref, newSizeMiB);
         return {};
       },
+      "instance.disks.inventory": async ({ storage }) => this.inventory(storage),
       "instance.disks.activate": async (disks) => ({ paths: await this.activateDisks(disks) }),
       "instance.disks.deactivate": async (disks) => {
         for (const ref of this.refs(disks)) await this.store(disks).deactivate(ref);
@@ -111,6 +112,19 @@ export class InstanceHost {
       storage: { file, plain },
       hypervisorUri: this.options.hypervisorUri,
     };
+  }
+
+  async inventory(storage: InstanceDisks["storage"]): Promise<DiskInventory> {
+    const [file, plain] = await Promise.all((["file", "plain"] as const).map((template) => this.storeInventory(template, storage)));
+    return { file: file!, plain: plain! };
+  }
+
+  private async storeInventory(template: DiskStoreTemplate, storage: InstanceDisks["storage"]): Promise<StoreInventory> {
+    try {
+      return { disks: await this.options.diskStore(template, storage).inventory() };
+    } catch (error) {
+      return { error: asAlkorError(error).message };
+    }
   }
 
   private async freeOrNull(template: DiskStoreTemplate, storage: InstanceDisks["storage"]): Promise<number | null> {

@@ -69,6 +69,15 @@ export const NodeInstanceReportSchema = z.object({
 });
 export type NodeInstanceReport = z.infer<typeof NodeInstanceReportSchema>;
 
+export const StoredDiskSchema = z.object({ diskUuid: UuidSchema, index: z.number().int().min(0), location: z.string().min(1).max(4096) }).strict();
+
+/** What one store on a node holds, or why it could not be listed (no volume group, no lvm tools). */
+const StoreInventorySchema = z.union([z.object({ disks: z.array(StoredDiskSchema).max(100_000) }).strict(), z.object({ error: z.string() }).strict()]);
+export type StoreInventory = z.infer<typeof StoreInventorySchema>;
+
+export const DiskInventorySchema = z.object({ file: StoreInventorySchema, plain: StoreInventorySchema }).strict();
+export type DiskInventory = z.infer<typeof DiskInventorySchema>;
+
 const OsScriptSchema = z.enum(["create", "rename", "verify"]);
 
 export const OsDefinitionViewSchema = z.object({
@@ -93,6 +102,8 @@ export const instanceRpcMethods = {
   /** Removes the disks; ones already gone are fine. */
   "instance.disks.remove": { params: InstanceDisksSchema, result: Empty },
   "instance.disks.grow": { params: InstanceDisksSchema.extend({ newSizeMiB: z.number().int().min(1) }).strict(), result: Empty },
+  /** Every disk this node's stores hold under alkor's names, for cluster verify. */
+  "instance.disks.inventory": { params: z.object({ storage: StorageLocationSchema }).strict(), result: DiskInventorySchema },
   "instance.disks.activate": { params: InstanceDisksSchema, result: z.object({ paths: z.array(z.string()) }) },
   "instance.disks.deactivate": { params: InstanceDisksSchema, result: Empty },
   /** Runs one of the OS definition's scripts for the instance. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { describeFailure, nPlusOneFailures } from "../allocator/index.js";
 import { allocatorInstances, allocatorNodes } from "../instances/allocator-input.js";
+import { auditDisks, diskInventories, type DiskAudit } from "../instances/disk-audit.js";
 import { isRunning } from "../instances/instance-status.js";
 import { observe } from "../instances/instance-view.js";
 import { nodeReports, type NodeReportResult } from "../instances/node-reports.js";
@@ -38,8 +39,13 @@ export const clusterVerify: OpcodeDefinition<Params> = {
     await report("global settings", globalProblems(state));
     await report(`node status (${Object.keys(state.nodes).length} nodes)`, nodeProblems(state, context));
     await report("job queue", queueProblems(state));
-    const reports = await nodeReports(state, Object.values(state.nodes).filter((node) => !node.offline && node.vmCapable), context.services.nodeRpc);
+    const vmNodes = Object.values(state.nodes).filter((node) => !node.offline && node.vmCapable);
+    const [reports, inventories] = await Promise.all([nodeReports(state, vmNodes, context.services.nodeRpc), diskInventories(state, vmNodes, context.services.nodeRpc)]);
     await report(`instances (${Object.keys(state.instances).length} instances)`, instanceProblems(state, reports));
+    const disks = auditDisks(state, inventories);
+    const busy = diskChangingJobs(state);
+    await report("instance disks", [...missingDiskProblems(disks), ...(disks.missing.length > 0 ? busy : [])]);
+    await report("orphan volumes", [...disks.unknown.map(({ node, template, location }): Problem => ({ severity: "warning", object: `node ${node}`, message: `${template === "plain" ? "volume" : "disk file"} ${location} is unknown` })), ...(disks.unknown.length > 0 ? busy : [])]);
     await report("N+1 memory redundancy", nPlusOneProblems(state, reports));
     return { result: { passed: !problems.some((problem) => problem.severity === "error"), problems }, effects: [] };
   },
@@ -95,6 +101,26 @@ function instanceProblems(state: ClusterState, results: readonly NodeReportResul
     }
   }
   return problems;
+}
+
+function missingDiskProblems({ missing, unlisted }: DiskAudit): Problem[] {
+  return [
+    ...unlisted.map(({ node, template, error }): Problem => ({ severity: "error", object: `node ${node}`, message: `its ${template === null ? "" : `${template} `}disks could not be listed: ${error}` })),
+    ...missing.map(({ instance, index, diskUuid, node }): Problem => ({ severity: "error", object: `instance ${instance}`, message: `disk/${index} (${diskUuid}) is missing on node ${node}` })),
+  ];
+}
+
+/** Opcodes that make or remove disks on the way to changing the configuration: while one runs, its disks may be counted before it ends. */
+const diskChangingOpcodes = new Set(["OP_INSTANCE_CREATE", "OP_INSTANCE_REMOVE", "OP_INSTANCE_SET_PARAMS", "OP_INSTANCE_RECREATE_DISKS"]);
+
+function diskChangingJobs(state: ClusterState): Problem[] {
+  return Object.values(state.jobs)
+    .filter((job) => job.status === "running" && job.ops.some((op) => op.status === "running" && diskChangingOpcodes.has(op.input.OP_ID)))
+    .map((job) => ({
+      severity: "warning",
+      object: `job ${job.id}`,
+      message: `it is still changing instance disks (${job.ops.find((op) => op.status === "running")!.input.OP_ID}); what it makes or removes shows above until it ends.`,
+    }));
 }
 
 function nPlusOneProblems(state: ClusterState, results: readonly NodeReportResult[]): Problem[] {

@@ -12,6 +12,14 @@ export interface DiskRef {
   format: DiskFormat;
 }
 
+/** A disk alkor made that a store holds, as its name tells (cluster verify compares these with the configuration). */
+export interface StoredDisk {
+  diskUuid: string;
+  index: number;
+  /** Where it is: the volume as VG/LV, or the file's path. */
+  location: string;
+}
+
 /**
  * Where an instance's disks live on one node, by disk template (Ganeti's
  * bdev classes: FileStorage for "file", LogicalVolume for "plain").
@@ -32,12 +40,15 @@ export interface DiskStore {
   /** Makes the disk usable by the hypervisor (plain: lvchange -ay) / the opposite; file: checks it exists. */
   activate(ref: DiskRef): Promise<string>;
   deactivate(ref: DiskRef): Promise<void>;
+  /** Every disk in the store named as alkor names its disks; none when the store does not exist yet. */
+  inventory(): Promise<StoredDisk[]>;
 }
 
 // UUIDs as alkor makes them (crypto.randomUUID: lower case). Only these reach
 // paths and volume names, so no "..", "/" or leading "-" can get there, and
 // one UUID always gives one path (no second spelling in upper case).
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const uuidSource = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const uuidPattern = new RegExp(`^${uuidSource}$`);
 
 /** The ref itself, once every part of it is safe to put in a path or a volume name. */
 export function checkDiskRef(ref: DiskRef): DiskRef {

@@ -1,9 +1,12 @@
-import { mkdir, open, rmdir, stat, statfs, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, rmdir, stat, statfs, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Exec } from "../exec.js";
 import { AlkorError } from "../../model/errors.js";
-import { checkDiskRef, checkGrowth, checkSizeMiB, MiB, notEnoughSpace, type DiskRef, type DiskStore } from "./disk-store.js";
+import { checkDiskRef, checkGrowth, checkSizeMiB, MiB, notEnoughSpace, uuidSource, type DiskRef, type DiskStore, type StoredDisk } from "./disk-store.js";
 import { QemuImg } from "./qemu-img.js";
+
+const instanceDirectoryPattern = new RegExp(`^${uuidSource}$`);
+const diskFilePattern = new RegExp(`^disk(\\d+)-(${uuidSource})\\.(raw|qcow2)$`);
 
 /** Bytes free for new files in the file system holding directory. */
 export type FreeBytes = (directory: string) => Promise<number>;
@@ -112,6 +115,29 @@ export class FileDiskStore implements DiskStore {
 
   async deactivate(ref: DiskRef): Promise<void> {
     checkDiskRef(ref);
+  }
+
+  /** The image files in instance directories (`<instanceUuid>/disk<index>-<diskUuid>.<format>`); none before the directory is made. */
+  async inventory(): Promise<StoredDisk[]> {
+    const disks: StoredDisk[] = [];
+    for (const entry of await this.entries(this.directory)) {
+      if (!entry.isDirectory() || !instanceDirectoryPattern.test(entry.name)) continue;
+      const instanceDirectory = join(this.directory, entry.name);
+      for (const file of await this.entries(instanceDirectory)) {
+        const match = diskFilePattern.exec(file.name);
+        if (match !== null && file.isFile()) disks.push({ diskUuid: match[2]!, index: Number(match[1]), location: join(instanceDirectory, file.name) });
+      }
+    }
+    return disks;
+  }
+
+  private async entries(directory: string) {
+    try {
+      return await readdir(directory, { withFileTypes: true });
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return [];
+      throw fileError(`read directory ${directory}`, error);
+    }
   }
 
   private async makeDirectory(path: string): Promise<void> {

@@ -3,7 +3,9 @@ import { alkorTag, type Lvm } from "../storage/lvm.js";
 import type { LogicalVolume } from "../storage/lvm-report.js";
 import { checkLvmName } from "../storage/names.js";
 import { toolSaid } from "../storage/tool-output.js";
-import { checkDiskRef, checkGrowth, checkSizeMiB, MiB, notEnoughSpace, type DiskRef, type DiskStore } from "./disk-store.js";
+import { checkDiskRef, checkGrowth, checkSizeMiB, MiB, notEnoughSpace, uuidSource, type DiskRef, type DiskStore, type StoredDisk } from "./disk-store.js";
+
+const volumeNamePattern = new RegExp(`^(${uuidSource})\\.disk(\\d+)$`);
 
 /**
  * Disks of the "plain" template: one logical volume per disk in the node's
@@ -92,6 +94,15 @@ export class PlainDiskStore implements DiskStore {
     const name = this.volumeName(ref);
     if ((await this.lvm.logicalVolume(this.volumeGroup, name)) === null) return;
     await this.lvm.deactivateLogicalVolume(this.volumeGroup, name);
+  }
+
+  /** The group's volumes tagged alkor and named `<diskUuid>.disk<index>`; none without the group. */
+  async inventory(): Promise<StoredDisk[]> {
+    return (await this.lvm.logicalVolumes(this.volumeGroup)).flatMap((volume) => {
+      const match = volumeNamePattern.exec(volume.name);
+      if (match === null || !volume.tags.includes(alkorTag)) return [];
+      return [{ diskUuid: match[1]!, index: Number(match[2]), location: `${this.volumeGroup}/${volume.name}` }];
+    });
   }
 
   private async existing(ref: DiskRef): Promise<LogicalVolume> {

@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm, stat, unlink } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import test from "ava";
 import { InstanceBodySchema, instancePath, InstanceListBodySchema, INSTANCES_PATH } from "../../../src/api/local/contract.js";
 import { getJson, type Endpoint } from "../../../src/cli/endpoint.js";
@@ -204,7 +205,6 @@ test.serial("a failure in the middle of add leaves no disk file, no domain and n
 
 test.serial("batch-create makes every instance of a spec file", async (t) => {
   const spec = join(baseDir, "batch.json");
-  const { writeFile } = await import("node:fs/promises");
   await writeFile(
     spec,
     JSON.stringify({
@@ -226,6 +226,26 @@ test.serial("cluster verify reports an instance that should run but does not", a
   t.regex(verify.stdout + verify.stderr, /ERROR: instance batch2: instance not running on its primary node/);
   await succeeds("node1", "alkor-instance", "startup", "batch2");
   t.is((await instance("batch2")).status, "running");
+});
+
+test.serial("cluster verify reports a disk file no instance has, and a disk its instance lacks", async (t) => {
+  const clean = await succeeds("node1", "alkor-cluster", "verify");
+  t.regex(clean.stdout, /\* Verifying instance disks\n[^\n]*\* Verifying orphan volumes\n[^\n]*\* Verifying N\+1/, "every disk is where the configuration says");
+  // A disk left by a create cut short on node3, named as alkor names disks.
+  const stray = join(cluster.node("node3").dir, "file-storage", randomUUID(), `disk0-${randomUUID()}.raw`);
+  await mkdir(dirname(stray), { recursive: true });
+  await writeFile(stray, "");
+  const withStray = await succeeds("node1", "alkor-cluster", "verify");
+  t.regex(withStray.stdout, new RegExp(`WARNING: node node3: disk file ${stray} is unknown`));
+  await rm(dirname(stray), { recursive: true });
+  // batch2's disk moved away: verify fails, naming the instance, the disk and the node.
+  const view = await instance("batch2");
+  await rename(diskFile(view, 0), `${diskFile(view, 0)}.moved`);
+  const lacking = await alkor("node2", "alkor-cluster", "verify");
+  await rename(`${diskFile(view, 0)}.moved`, diskFile(view, 0));
+  t.is(lacking.code, 1);
+  t.regex(lacking.stdout + lacking.stderr, new RegExp(`ERROR: instance batch2: disk/0 \\(${view.disks[0]!.uuid}\\) is missing on node node3`));
+  t.notRegex(lacking.stdout + lacking.stderr, /\.moved/, "a file not named as alkor names disks is not counted");
 });
 
 test.serial("remove takes the domain, the disk files and the configuration entry away", async (t) => {

@@ -49,6 +49,11 @@ interface Node {
 function recordedLvm(vgs: Answer, volumes: Record<string, string> = {}): FakeExec {
   return new FakeExec((argv) => {
     if (argv[0] === "vgs") return vgs;
+    if (argv[0] === "lvs" && !argv.at(-1)?.includes("/")) {
+      // The group's listing: lvs fails as vgs does on a node without the group.
+      if ("fails" in vgs) return vgs;
+      throw new Error("no recorded lvs listing of a whole volume group");
+    }
     if (argv[0] === "lvs") {
       const stdout = volumes[argv.at(-1)?.split("/")[1] ?? ""];
       return stdout === undefined ? { fails: `  Failed to find logical volume "${argv.at(-1)}"` } : { stdout };
@@ -344,4 +349,20 @@ test("os.list gives the node's OS definitions: alkor-image with its variants and
     image?.parameters.map((parameter) => parameter.name),
     ["image"],
   );
+});
+
+test("instance.disks.inventory lists each store's disks; a store that cannot be listed gives its error", async (t) => {
+  const n = await node(t);
+  const spec = runSpec(n, "ih-inventory1", { disks: [disk(0, 4), disk(1, 4, "qcow2")] });
+  const { paths } = await n.rpc["instance.disks.create"](spec, caller);
+  const inventory = await n.rpc["instance.disks.inventory"]({ storage: n.storage }, caller);
+  t.deepEqual(
+    "disks" in inventory.file ? inventory.file.disks.sort((a, b) => a.index - b.index) : inventory.file,
+    spec.disks.map((made, index) => ({ diskUuid: made.uuid, index, location: paths[index] })),
+  );
+  t.deepEqual(inventory.plain, { disks: [] }, "lvs of a volume group this node does not have lists no volumes");
+  const broken = await node(t, { lvm: new FakeExec(() => ({ fails: "  /dev/mapper/control: open failed: Permission denied" })) });
+  const unreadable = await broken.rpc["instance.disks.inventory"]({ storage: broken.storage }, caller);
+  t.deepEqual(unreadable.file, { disks: [] });
+  t.regex("error" in unreadable.plain ? unreadable.plain.error : "", /Permission denied/);
 });

@@ -137,6 +137,8 @@ test("conflicting jobs wait for each other and are marked waiting", async (t) =>
     "* Verifying node status (3 nodes)",
     "* Verifying job queue",
     "* Verifying instances (0 instances)",
+    "* Verifying instance disks",
+    "* Verifying orphan volumes",
     "* Verifying N+1 memory redundancy",
   ]);
 });

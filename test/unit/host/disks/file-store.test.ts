@@ -189,3 +189,26 @@ test("a file in the instance directory that is not alkor's is left alone by remo
   await store.remove(raw0);
   t.deepEqual(await readdir(join(dir, instanceUuid)), ["notes.txt"]);
 });
+
+test("the inventory lists the image files in instance directories by their names, and nothing else", async (t) => {
+  const dir = await storageDir(t);
+  const store = new FileDiskStore(dir, processExec);
+  t.deepEqual(await new FileDiskStore(join(dir, "not-made-yet"), processExec).inventory(), [], "a directory not made yet holds no disks");
+  await store.create(raw0, 1);
+  await store.create(qcow1, 1);
+  // Look-alikes that alkor did not make: a stray file, a directory not named by a UUID, a
+  // directory where a disk's name would be, an upper-case UUID.
+  await writeFile(join(dir, instanceUuid, "notes.txt"), "x");
+  await mkdir(join(dir, "backup", instanceUuid), { recursive: true });
+  await writeFile(join(dir, "backup", `disk0-${raw0.diskUuid}.raw`), "");
+  await mkdir(join(dir, instanceUuid, `disk2-${raw0.diskUuid}.raw`));
+  await writeFile(join(dir, instanceUuid, `disk3-${raw0.diskUuid.toUpperCase()}.raw`), "");
+  const listed = await store.inventory();
+  t.deepEqual(
+    listed.sort((a, b) => a.index - b.index),
+    [
+      { diskUuid: raw0.diskUuid, index: 0, location: store.pathOf(raw0) },
+      { diskUuid: qcow1.diskUuid, index: 1, location: store.pathOf(qcow1) },
+    ],
+  );
+});

@@ -151,3 +151,18 @@ test("a bad disk reference or volume group name is refused before any tool runs"
   t.throws(() => new PlainDiskStore(new Lvm(exec), "-vg"), { message: /not a valid volume group name/ });
   t.deepEqual(exec.commands, []);
 });
+
+test("the inventory lists the group's volumes tagged alkor and named as disks; none without the group", async (t) => {
+  // The group's lvs report, made of the recorded volumes: disk0 and disk1 as recorded, one
+  // volume with a disk's name but not tagged alkor, one tagged alkor with another name.
+  const recorded = [lvsDisk0, lvsDisk1Rounded].map((stdout) => JSON.parse(stdout).report[0].lv[0]);
+  const untagged = { ...recorded[0], lv_name: `${diskUuid}.disk7`, lv_tags: "" };
+  const otherName = { ...recorded[0], lv_name: "swap", lv_tags: "alkor" };
+  const exec = new FakeExec(() => ({ stdout: JSON.stringify({ report: [{ lv: [...recorded, untagged, otherName] }] }) }));
+  t.deepEqual(await new PlainDiskStore(new Lvm(exec)).inventory(), [
+    { diskUuid, index: 0, location: `alkor/${diskUuid}.disk0` },
+    { diskUuid, index: 1, location: `alkor/${diskUuid}.disk1` },
+  ]);
+  t.deepEqual(exec.commands, [`${lvsArgs} alkor`]);
+  t.deepEqual(await new PlainDiskStore(new Lvm(new FakeExec(() => ({ fails: vgsMissingAlkorStderr })))).inventory(), []);
+});
