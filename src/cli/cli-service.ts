@@ -36,7 +36,7 @@ export class CliService {
     let wrote = false;
     const send = (kind: FrameKind, payload: Buffer): void => {
       if (kind === "stdout" || kind === "stderr") wrote = true;
-      // The caller may be gone (^C); the command still ends, as it would have in its own process.
+      // The caller may be gone (^C): the command's requests stop (io.signal), and it ends with nobody to tell.
       if (response.destroyed || response.writableEnded) return;
       for (const part of encodeFrames(kind, payload)) response.write(part);
     };
@@ -46,15 +46,21 @@ export class CliService {
       response.end();
       return;
     }
+    const callerGone = new AbortController();
+    response.on("close", () => {
+      if (!response.writableFinished) callerGone.abort();
+    });
     const io: CliIo = {
       writeOut: (text) => send("stdout", Buffer.from(text)),
       writeErr: (text) => send("stderr", Buffer.from(text)),
       env: { [ENDPOINT_ENV]: this.options.endpoint },
       stdinIsTTY: request.stdinIsTTY,
       caller: undefined,
+      signal: callerGone.signal,
     };
     try {
       const status = await runCli(build(), ["node", request.program, ...request.args], io);
+      if (callerGone.signal.aborted) log.info({ program: request.program, status }, `${request.program} ended early: its caller went away.`);
       send("exit", Buffer.from([status]));
     } catch (error) {
       if (error instanceof RunLocally && !wrote) {

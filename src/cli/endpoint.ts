@@ -2,6 +2,7 @@ import { request } from "node:http";
 import type { z } from "zod";
 import { ErrorBodySchema } from "../api/local/contract.js";
 import { AlkorError } from "../model/errors.js";
+import { cliIo } from "./io.js";
 
 /** Where the local agent's control API is: its unix socket, or a TCP address. */
 export type Endpoint = { kind: "unix"; socketPath: string } | { kind: "http"; host: string; port: number };
@@ -73,12 +74,17 @@ export function requestJson<T>(
     ? { accept: "application/json" }
     : { accept: "application/json", "content-type": "application/json", "content-length": Buffer.byteLength(payload) };
   const what = `${method} ${path}`;
+  const { signal } = cliIo();
+  const failed = (error: Error): AlkorError => {
+    if (signal?.aborted) return new AlkorError("environment_error", `The command stopped waiting for ${what}: its caller went away.`);
+    return error instanceof AlkorError ? error : unreachable(endpoint, error);
+  };
   return new Promise<T>((resolve, reject) => {
     // agent: false so no keep-alive socket holds the command open after it is done.
-    const outgoing = request({ ...target, path, method, agent: false, headers }, (response) => {
+    const outgoing = request({ ...target, path, method, agent: false, headers, signal }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("error", (error) => reject(unreachable(endpoint, error)));
+      response.on("error", (error) => reject(failed(error)));
       response.on("end", () => {
         try {
           resolve(readBody(what, response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), schema));
@@ -90,7 +96,7 @@ export function requestJson<T>(
     outgoing.setTimeout(timeoutMs, () => {
       outgoing.destroy(new AlkorError("timeout", `The alkor agent at ${formatEndpoint(endpoint)} did not answer ${what} within ${timeoutMs / 1000} s.`));
     });
-    outgoing.on("error", (error) => reject(error instanceof AlkorError ? error : unreachable(endpoint, error)));
+    outgoing.on("error", (error) => reject(failed(error)));
     outgoing.end(payload);
   });
 }

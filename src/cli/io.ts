@@ -21,6 +21,12 @@ export interface CliIo {
   /** Whether a person could answer a question (Ganeti asks only then). */
   stdinIsTTY: boolean;
   caller: CallerProcess | undefined;
+  /**
+   * Aborted when the caller has gone (^C on the thin client closes its
+   * connection): the command's requests to the agent stop, so that it ends
+   * as it would have in its own process, leaving its job to run.
+   */
+  signal?: AbortSignal;
 }
 
 /**

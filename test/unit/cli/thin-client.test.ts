@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,6 +8,9 @@ import test, { type ExecutionContext } from "ava";
 import { encodeFrames, FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD } from "../../../src/cli/cli-frames.js";
 import { FakeInstanceDirectory, runCli, SAMPLE_VIEWS, sampleView, startInstanceApi, succeeding } from "./instance/fake-instance-api.js";
 import type { Run } from "./run-cli.js";
+import { memoryLogger } from "../../helpers/log.js";
+import { waitFor } from "../../helpers/wait.js";
+import { FakeJobQueue } from "../api/local/fake-job-queue.js";
 
 /*
  * native/alkor-cli (make build) against a real local API server whose
@@ -31,10 +34,15 @@ interface ThinRun {
   stdin?: string;
 }
 
-/** Runs the thin client as bin/ does, with no ALKOR_* settings but the endpoint's, in UTC. */
-function runThin(endpoint: string, command: string, args: string[], options: ThinRun = {}): Promise<Run> {
+/** The thin client's environment as bin/ gives it: no ALKOR_* settings but the endpoint's, in UTC. */
+function thinEnv(endpoint: string, options: ThinRun): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("ALKOR_")));
-  const env = { ...inherited, TZ: "UTC", ALKOR_ENDPOINT: endpoint, ...options.env };
+  return { ...inherited, TZ: "UTC", ALKOR_ENDPOINT: endpoint, ...options.env };
+}
+
+/** Runs the thin client as bin/ does. */
+function runThin(endpoint: string, command: string, args: string[], options: ThinRun = {}): Promise<Run> {
+  const env = thinEnv(endpoint, options);
   return new Promise((resolve) => {
     const child = execFile(client, [command, options.node ?? missingNode, script(command), ...args], { env, cwd: options.cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
@@ -84,6 +92,21 @@ test("a job command runs in the agent: the job is submitted once and followed to
   t.is(jobs.submissions.length, 1);
   t.like(jobs.submissions[0]!.ops[0], { OP_ID: "OP_INSTANCE_CREATE", instance_name: "web3", pnode: "node2" });
   t.regex(result.stdout, /Instance web3 was created on node2\./);
+});
+
+test("^C on the thin client stops the agent's follow of the job, and leaves the job to run", async (t) => {
+  const jobs = new FakeJobQueue();
+  const { log, events } = memoryLogger();
+  const endpoint = await startInstanceApi(t, { jobs, thinClient: true, cliLog: log });
+  const args = ["add", "-t", "diskless", "-o", "alkor-image+blank", "-n", "node2", "--no-start", "web3"];
+  const child = spawn(client, ["alkor-instance", missingNode, script("alkor-instance"), ...args], { env: thinEnv(endpoint, {}), stdio: "ignore" });
+  t.teardown(() => void child.kill("SIGKILL"));
+  // The first wait answers at once (the job is queued); the second is the long poll.
+  await waitFor("the agent to long-poll the job for the client", () => jobs.waits.length >= 2);
+  child.kill("SIGINT");
+  await waitFor("the command in the agent to end", () => events.some((event) => event.msg === "alkor-instance ended early: its caller went away."));
+  t.is(jobs.waits.length, 2, "no poll after the caller went away");
+  t.is(jobs.job(1).status, "queued", "the job itself is not canceled");
 });
 
 test("an answer larger than one frame arrives whole and in order", async (t) => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ExecutionContext } from "ava";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import type { InstanceConsoleBody, OsListBody } from "../../../../src/api/local/contract.js";
 import type { InstanceDirectory } from "../../../../src/api/local/instance-directory.js";
 import { LocalApiServer } from "../../../../src/api/local/server.js";
@@ -126,7 +126,7 @@ export function succeeding(results: unknown[] = []): FakeJobQueue {
  */
 export async function startInstanceApi(
   t: ExecutionContext,
-  options: { instances?: InstanceDirectory; jobs?: FakeJobQueue; tags?: SampleTags; thinClient?: boolean } = {},
+  options: { instances?: InstanceDirectory; jobs?: FakeJobQueue; tags?: SampleTags; thinClient?: boolean; cliLog?: Logger } = {},
 ): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "alkor-instance-api-"));
   const socketPath = join(dir, "alkord.sock");
@@ -136,7 +136,7 @@ export async function startInstanceApi(
     cluster: new FakeClusterControl(options.tags ? { tags: options.tags } : {}),
     jobs: options.jobs ?? new FakeJobQueue(),
     instances: options.instances ?? new FakeInstanceDirectory(),
-    ...(options.thinClient ? { cli: new CliService({ programs: agentPrograms, endpoint: `unix:${socketPath}`, timeZone: "UTC", log: pino({ level: "silent" }) }) } : {}),
+    ...(options.thinClient ? { cli: new CliService({ programs: agentPrograms, endpoint: `unix:${socketPath}`, timeZone: "UTC", log: options.cliLog ?? pino({ level: "silent" }) }) } : {}),
     log: pino({ level: "silent" }),
   });
   await server.start();
