@@ -114,9 +114,9 @@ export class InstanceHost {
     };
   }
 
-  async inventory(storage: InstanceDisks["storage"]): Promise<DiskInventory> {
-    const [file, plain] = await Promise.all((["file", "plain"] as const).map((template) => this.storeInventory(template, storage)));
-    return { file: file!, plain: plain! };
+  private async inventory(storage: InstanceDisks["storage"]): Promise<DiskInventory> {
+    const [file, plain] = await Promise.all([this.storeInventory("file", storage), this.storeInventory("plain", storage)]);
+    return { file, plain };
   }
 
   private async storeInventory(template: DiskStoreTemplate, storage: InstanceDisks["storage"]): Promise<StoreInventory> {

@@ -41,13 +41,14 @@ export function auditDisks(state: ClusterState, results: readonly DiskInventoryR
   const instances = Object.values(state.instances).sort((a, b) => a.name.localeCompare(b.name));
   for (const result of [...results].sort((a, b) => a.node.name.localeCompare(b.node.name))) {
     const node = result.node.name;
-    const holdsDisks = (template: DiskStoreTemplate) => instances.some((instance) => instance.primaryNode === result.node.uuid && instance.diskTemplate === template && instance.disks.length > 0);
+    const primaryOf = (template: DiskStoreTemplate) => instances.filter((instance) => instance.primaryNode === result.node.uuid && instance.diskTemplate === template);
+    const holdsDisks = (template: DiskStoreTemplate) => primaryOf(template).some((instance) => instance.disks.length > 0);
     if ("error" in result) {
       if (holdsDisks("file") || holdsDisks("plain")) audit.unlisted.push({ node, template: null, error: result.error });
       continue;
     }
     for (const template of ["file", "plain"] as const) {
-      const expected = instances.filter((instance) => instance.primaryNode === result.node.uuid && instance.diskTemplate === template);
+      const expected = primaryOf(template);
       const store = result.inventory[template];
       if ("error" in store) {
         if (holdsDisks(template)) audit.unlisted.push({ node, template, error: store.error });

@@ -114,13 +114,11 @@ function missingDiskProblems({ missing, unlisted }: DiskAudit): Problem[] {
 const diskChangingOpcodes = new Set(["OP_INSTANCE_CREATE", "OP_INSTANCE_REMOVE", "OP_INSTANCE_SET_PARAMS", "OP_INSTANCE_RECREATE_DISKS"]);
 
 function diskChangingJobs(state: ClusterState): Problem[] {
-  return Object.values(state.jobs)
-    .filter((job) => job.status === "running" && job.ops.some((op) => op.status === "running" && diskChangingOpcodes.has(op.input.OP_ID)))
-    .map((job) => ({
-      severity: "warning",
-      object: `job ${job.id}`,
-      message: `it is still changing instance disks (${job.ops.find((op) => op.status === "running")!.input.OP_ID}); what it makes or removes shows above until it ends.`,
-    }));
+  return Object.values(state.jobs).flatMap((job) =>
+    job.ops
+      .filter((op) => op.status === "running" && diskChangingOpcodes.has(op.input.OP_ID))
+      .map((op): Problem => ({ severity: "warning", object: `job ${job.id}`, message: `it is still changing instance disks (${op.input.OP_ID}); what it makes or removes shows above until it ends.` })),
+  );
 }
 
 function nPlusOneProblems(state: ClusterState, results: readonly NodeReportResult[]): Problem[] {

@@ -48,7 +48,7 @@ export interface DiskStore {
 // paths and volume names, so no "..", "/" or leading "-" can get there, and
 // one UUID always gives one path (no second spelling in upper case).
 export const uuidSource = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-const uuidPattern = new RegExp(`^${uuidSource}$`);
+export const uuidPattern = new RegExp(`^${uuidSource}$`);
 
 /** The ref itself, once every part of it is safe to put in a path or a volume name. */
 export function checkDiskRef(ref: DiskRef): DiskRef {

@@ -2,10 +2,9 @@ import { mkdir, open, readdir, rmdir, stat, statfs, unlink } from "node:fs/promi
 import { dirname, join } from "node:path";
 import type { Exec } from "../exec.js";
 import { AlkorError } from "../../model/errors.js";
-import { checkDiskRef, checkGrowth, checkSizeMiB, MiB, notEnoughSpace, uuidSource, type DiskRef, type DiskStore, type StoredDisk } from "./disk-store.js";
+import { checkDiskRef, checkGrowth, checkSizeMiB, MiB, notEnoughSpace, uuidPattern, uuidSource, type DiskRef, type DiskStore, type StoredDisk } from "./disk-store.js";
 import { QemuImg } from "./qemu-img.js";
 
-const instanceDirectoryPattern = new RegExp(`^${uuidSource}$`);
 const diskFilePattern = new RegExp(`^disk(\\d+)-(${uuidSource})\\.(raw|qcow2)$`);
 
 /** Bytes free for new files in the file system holding directory. */
@@ -121,7 +120,7 @@ export class FileDiskStore implements DiskStore {
   async inventory(): Promise<StoredDisk[]> {
     const disks: StoredDisk[] = [];
     for (const entry of await this.entries(this.directory)) {
-      if (!entry.isDirectory() || !instanceDirectoryPattern.test(entry.name)) continue;
+      if (!entry.isDirectory() || !uuidPattern.test(entry.name)) continue;
       const instanceDirectory = join(this.directory, entry.name);
       for (const file of await this.entries(instanceDirectory)) {
         const match = diskFilePattern.exec(file.name);
